@@ -46,6 +46,7 @@ void PhysicsSystem::refresh_coefficients() {
     s.a2d[c] = dis.a2; s.b2d[c] = dis.b2; s.g2d[c] = dis.g2;
     const double capacity_As = a.capacity_now_Ah() * 3600.0;
     s.soc_per_As[c] = 1.0 / capacity_As;
+    s.capacity_As[c] = capacity_As;
     max_soc_per_As_ = std::max(max_soc_per_As_, s.soc_per_As[c]);
     s.charge_eff[c] = p.coulombic_efficiency;
     s.sd_current_A[c] = p.self_discharge_per_s * a.self_discharge_factor *
@@ -100,6 +101,7 @@ void PhysicsSystem::refresh_thevenin() {
 }
 
 void PhysicsSystem::slow_update(double elapsed_s) {
+  ++slow_updates_;
   thermal_update(elapsed_s);
   ageing_accumulate(elapsed_s);
   refresh_coefficients();

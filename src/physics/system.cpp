@@ -30,7 +30,7 @@ double sum(const double* x, std::size_t n) {
 void CellArrays::resize(std::size_t n) {
   for (auto* v : {&soc, &v1_V, &v2_V, &hyst, &temperature_C, &current_A, &voltage_V, &heat_J,
                   &r0c, &a1c, &b1c, &g1c, &a2c, &b2c, &g2c, &r0d, &a1d, &b1d, &g1d, &a2d, &b2d,
-                  &g2d, &r0, &a1, &b1, &g1, &a2, &b2, &g2, &eta, &charge_eff, &soc_per_As,
+                  &g2d, &r0, &a1, &b1, &g1, &a2, &b2, &g2, &eta, &charge_eff, &soc_per_As, &capacity_As,
                   &sd_current_A, &ocv_shift_V, &reversible_heat_V, &half_gap_V, &e_V, &z_ohm}) {
     v->assign(n, 0.0);
   }
@@ -230,13 +230,15 @@ double PhysicsSystem::group_soc(std::size_t g) const {
 
 double PhysicsSystem::branch_soc(std::size_t b) const {
   const BranchInfo& bi = branches_[b];
-  double q = 0.0, qs = 0.0;
-  for (std::size_t c = bi.first_cell; c < bi.first_cell + bi.cells; ++c) {
-    const double cap = ageing_[c].capacity_now_Ah();
-    q += cap;
-    qs += cap * cells_.soc[c];
+  const double* soc = cells_.soc.data() + bi.first_cell;
+  const double* cap = cells_.capacity_As.data() + bi.first_cell;
+  // Four running sums in a fixed order, as in sum().
+  double q[4] = {0.0, 0.0, 0.0, 0.0}, qs[4] = {0.0, 0.0, 0.0, 0.0};
+  for (std::size_t c = 0; c < bi.cells; ++c) {
+    q[c % 4] += cap[c];
+    qs[c % 4] += cap[c] * soc[c];
   }
-  return qs / q;
+  return ((qs[0] + qs[1]) + (qs[2] + qs[3])) / ((q[0] + q[1]) + (q[2] + q[3]));
 }
 
 double PhysicsSystem::branch_capacity_Ah(std::size_t b) const {

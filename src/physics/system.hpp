@@ -34,6 +34,7 @@ struct CellArrays {
   std::vector<double> direction;       // +1 charge set in use, -1 discharge
   std::vector<double> charge_eff;      // coulombic efficiency on charge
   std::vector<double> soc_per_As;      // 1 / capacity in coulomb
+  std::vector<double> capacity_As;     // present capacity in coulomb
   std::vector<double> sd_current_A;    // self-discharge as an internal current
   // Slow parts of the OCV, at the cell's SOC and T of the last slow update:
   std::vector<double> ocv_shift_V;        // (T - T_ref) * dU/dT
@@ -112,6 +113,8 @@ class PhysicsSystem {
 
   // --- Read-only views (sampling never changes state) ---
   std::int64_t time_ns() const { return time_ns_; }
+  // Counts slow updates: temperatures and capacities change only when it does.
+  std::uint64_t slow_updates() const { return slow_updates_; }
   std::size_t cell_count() const { return cells_.soc.size(); }
   std::size_t group_count() const { return groups_.size(); }
   std::size_t module_count() const { return modules_.size(); }
@@ -200,6 +203,7 @@ class PhysicsSystem {
   std::int64_t next_refresh_ns_ = 0;
   std::int64_t last_slow_ns_ = 0;
   double dt_s_ = 0.0;
+  std::uint64_t slow_updates_ = 0;
   double external_heat_J_ = 0.0;
   double cell_heat_total_J_ = 0.0;
 };

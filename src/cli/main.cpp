@@ -1,0 +1,137 @@
+// The stacksim command. Exit codes: 0 success, 1 the run failed (an output
+// could not be written), 2 the command line or an input file is wrong.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "scenario/scenario.hpp"
+#include "sim/run.hpp"
+#include "sim/system_config.hpp"
+#include "util/diagnostics.hpp"
+
+#ifndef STACKSIM_VERSION
+#define STACKSIM_VERSION "unknown"
+#endif
+#ifndef STACKSIM_DEFAULT_DATA_DIR
+#define STACKSIM_DEFAULT_DATA_DIR "."
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using stacksim::Diagnostics;
+
+constexpr int kExitOk = 0;
+constexpr int kExitRunFailed = 1;
+constexpr int kExitBadInput = 2;
+
+fs::path data_dir(const std::string& option) {
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("STACKSIM_DATA")) return env;
+  return STACKSIM_DEFAULT_DATA_DIR;
+}
+
+int report(const Diagnostics& diags) {
+  std::fputs(diags.format().c_str(), stderr);
+  std::fprintf(stderr, "stacksim: %zu problem%s; nothing was run\n", diags.size(),
+               diags.size() == 1 ? "" : "s");
+  return kExitBadInput;
+}
+
+int run_command(const std::string& file, const std::string& out, std::optional<std::uint64_t> seed,
+                const fs::path& data) {
+  Diagnostics diags;
+  auto sc = stacksim::scenario::load_scenario(file, diags);
+  if (!sc) return report(diags);
+  auto system = stacksim::sim::resolve_system(*sc, data, diags);
+  if (!system) return report(diags);
+  const fs::path out_dir = out.empty() ? fs::path("out") / fs::path(file).stem() : fs::path(out);
+  const auto outcome = stacksim::sim::run_scenario(*sc, *system, {data, out_dir, seed});
+  if (!outcome.summary) {
+    std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
+    return kExitRunFailed;
+  }
+  std::puts(stacksim::sim::result_line(*sc, *system, *outcome.summary, out_dir).c_str());
+  return kExitOk;
+}
+
+int check_command(const std::vector<std::string>& files, const fs::path& data) {
+  Diagnostics diags;
+  for (const std::string& file : files) {
+    auto sc = stacksim::scenario::load_scenario(file, diags);
+    if (sc) stacksim::sim::resolve_system(*sc, data, diags);
+  }
+  if (!diags.empty()) {
+    std::fputs(diags.format().c_str(), stderr);
+    std::fprintf(stderr, "stacksim: %zu problem%s in %zu file%s\n", diags.size(),
+                 diags.size() == 1 ? "" : "s", files.size(), files.size() == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+  std::printf("ok: %zu scenario%s valid\n", files.size(), files.size() == 1 ? "" : "s");
+  return kExitOk;
+}
+
+int list_command(const fs::path& data) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(data / "configs", ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (ec) {
+    std::fprintf(stderr, "stacksim: cannot list %s: %s\n", (data / "configs").c_str(), ec.message().c_str());
+    return kExitBadInput;
+  }
+  std::sort(files.begin(), files.end());
+  Diagnostics diags;
+  for (const fs::path& f : files) {
+    auto config = stacksim::sim::load_system_config(data, f.stem().string(), diags);
+    if (config) std::printf("%-18s %s\n", config->name.c_str(), config->description.c_str());
+  }
+  if (!diags.empty()) return report(diags);
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"stacksim " STACKSIM_VERSION
+               ": hardware-in-the-loop simulator for LFP battery stacks (SOFAR AMASS GTX3000, "
+               "GTX5000, GTX2500, 6.5 kWh 2P16S)"};
+  app.set_version_flag("--version", "stacksim " STACKSIM_VERSION);
+  app.require_subcommand(1);
+  std::string data_option;
+  app.add_option("--data", data_option,
+                 "Directory holding models/ and configs/ (default: $STACKSIM_DATA or " STACKSIM_DEFAULT_DATA_DIR ")");
+
+  std::string scenario_file, out_dir;
+  std::optional<std::uint64_t> seed;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario as fast as possible");
+  run->add_option("scenario", scenario_file, "Scenario file (JSON)")->required();
+  run->add_option("--out", out_dir, "Output directory (default: out/<scenario file name>)");
+  run->add_option("--seed", seed, "Seed for this run (overrides the scenario's)");
+
+  std::vector<std::string> check_files;
+  CLI::App* check = app.add_subcommand("check", "Check scenario files without running them");
+  check->add_option("files", check_files, "Scenario files (JSON)")->required();
+
+  CLI::App* list = app.add_subcommand("list", "List the ready systems in configs/");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  const fs::path data = data_dir(data_option);
+  if (run->parsed()) return run_command(scenario_file, out_dir, seed, data);
+  if (check->parsed()) return check_command(check_files, data);
+  if (list->parsed()) return list_command(data);
+  return kExitBadInput;
+}

@@ -1,0 +1,83 @@
+// A scenario as the user wrote it, checked for form and units but not yet
+// against a system (that is sim's job: it knows how many units a system has).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/diagnostics.hpp"
+#include "util/json_document.hpp"
+
+namespace stacksim::scenario {
+
+inline constexpr int kScenarioVersion = 1;
+
+// A current that is either in amperes or a multiple of the system's 1C.
+struct Current {
+  double value = 0.0;
+  bool c_rate = false;
+};
+
+// Ends a profile step early. Voltages are at the system terminals, cell
+// voltages are the lowest/highest group voltage anywhere, SOC is the system's.
+struct StopCondition {
+  enum class Kind {
+    kVoltageAbove,
+    kVoltageBelow,
+    kCellVoltageAbove,
+    kCellVoltageBelow,
+    kCurrentBelow,  // |current| below; for voltage-hold steps (CC-CV taper)
+    kSocAbove,
+    kSocBelow,
+    kTemperatureAbove,  // hottest cell
+  };
+  Kind kind = Kind::kVoltageAbove;
+  double value = 0.0;  // V, fraction, degC, or A / C-rate for kCurrentBelow
+  bool c_rate = false;
+  std::string key;     // as written, for reports
+};
+
+struct ProfileStep {
+  enum class Kind { kRest, kCurrent, kPower, kVoltage };
+  Kind kind = Kind::kRest;
+  Current current;        // kCurrent; kVoltage: the current limit
+  double power_W = 0.0;   // kPower
+  double voltage_V = 0.0; // kVoltage
+  std::optional<std::int64_t> duration_ns;  // "for"
+  std::vector<StopCondition> until;          // any one ends the step
+  std::string pointer;    // where it was written, for reports
+};
+
+struct InitialUnit {
+  std::optional<double> soc;
+  std::optional<double> temperature_C;
+};
+
+struct Scenario {
+  std::string file;        // as given by the user
+  std::string sha256;      // of the file's bytes
+  std::string name;
+  std::string description;
+  std::string system;      // a configs/ name
+  std::uint64_t seed = 0;
+  std::int64_t duration_ns = 0;
+  std::int64_t step_ns = 0;
+  std::int64_t record_ns = 0;
+  bool stop_after_profile = false;
+  double ambient_C = 25.0;
+  double initial_soc = 0.5;
+  double initial_temperature_C = 25.0;
+  double initial_hysteresis = 0.0;  // +1 after charge, -1 after discharge
+  std::vector<InitialUnit> units;   // empty, or one per unit of the system
+  std::vector<ProfileStep> profile;  // repeats already expanded
+  JsonDocument source;     // for locating later problems (line, column)
+};
+
+// Reads and checks a scenario file. Every problem goes to `diags`; nullopt if
+// there was any.
+std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnostics& diags);
+
+}  // namespace stacksim::scenario

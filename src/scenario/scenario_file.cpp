@@ -1,0 +1,265 @@
+// Reading a scenario file: every key is known, every quantity has its unit,
+// every problem is reported with file, line, column and JSON pointer.
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "util/json_document.hpp"
+#include "util/object_reader.hpp"
+#include "util/quantity.hpp"
+#include "util/sha256.hpp"
+
+namespace stacksim::scenario {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kMaxProfileSteps = 1'000'000;  // after expanding repeats
+constexpr int kMaxRepeatDepth = 8;
+
+struct Reader {
+  const JsonDocument& doc;
+  Diagnostics& diags;
+};
+
+std::optional<Current> read_current(ObjectReader& r, const char* key, bool required) {
+  // C-rates are bounded here; amperes are bounded by the quantity range.
+  auto q = r.quantity(key, Dimension::kCurrent, required, -1e6, 1e6);
+  if (!q) return std::nullopt;
+  if (q->c_rate && (q->value < -100.0 || q->value > 100.0)) {
+    r.error(key, "expected a C-rate between -100C and 100C");
+    return std::nullopt;
+  }
+  return Current{q->value, q->c_rate};
+}
+
+void read_until(const Reader& rd, ObjectReader& step, ProfileStep& out) {
+  const nlohmann::json* node = step.child("until", false);
+  if (!node) return;
+  ObjectReader r(rd.doc, *node, step.pointer_of("until"), rd.diags);
+  using K = StopCondition::Kind;
+  struct Spec {
+    const char* key;
+    K kind;
+    Dimension dim;
+  };
+  static const Spec specs[] = {
+      {"voltage_above", K::kVoltageAbove, Dimension::kVoltage},
+      {"voltage_below", K::kVoltageBelow, Dimension::kVoltage},
+      {"cell_voltage_above", K::kCellVoltageAbove, Dimension::kVoltage},
+      {"cell_voltage_below", K::kCellVoltageBelow, Dimension::kVoltage},
+      {"current_below", K::kCurrentBelow, Dimension::kCurrent},
+      {"soc_above", K::kSocAbove, Dimension::kRatio},
+      {"soc_below", K::kSocBelow, Dimension::kRatio},
+      {"temperature_above", K::kTemperatureAbove, Dimension::kTemperature},
+  };
+  for (const Spec& s : specs) {
+    if (!r.has(s.key)) {
+      r.quantity(s.key, s.dim, false, -kInf, kInf);  // marks it known for finish()
+      continue;
+    }
+    double min = 0.0, max = 1e6;
+    if (s.dim == Dimension::kRatio) max = 1.0;
+    if (s.dim == Dimension::kTemperature) min = -273.15;
+    auto q = r.quantity(s.key, s.dim, true, min, max);
+    if (!q) continue;
+    if (q->c_rate && q->value < 0.0) {
+      r.error(s.key, "expected a positive C-rate");
+      continue;
+    }
+    out.until.push_back({s.kind, q->value, q->c_rate, s.key});
+  }
+  if (r.is_object() && out.until.empty() && node->is_object()) {
+    r.error("", "expected at least one condition (voltage_above, voltage_below, cell_voltage_above, "
+                "cell_voltage_below, current_below, soc_above, soc_below, temperature_above)");
+  }
+  r.finish();
+}
+
+void read_steps(const Reader& rd, const nlohmann::json& list, const std::string& pointer,
+                std::vector<ProfileStep>& out, int depth);
+
+void read_step(const Reader& rd, const nlohmann::json& node, const std::string& pointer,
+               std::vector<ProfileStep>& out, int depth) {
+  ObjectReader r(rd.doc, node, pointer, rd.diags);
+  if (!r.is_object()) return;
+  const char* kinds[] = {"rest", "current", "power", "voltage", "repeat"};
+  std::vector<std::string> present;
+  for (const char* k : kinds) {
+    if (r.has(k)) present.emplace_back(k);
+  }
+  if (present.size() != 1) {
+    r.error("", present.empty()
+                    ? "expected one of 'rest', 'current', 'power', 'voltage' or 'repeat'"
+                    : "expected exactly one of 'rest', 'current', 'power', 'voltage' or 'repeat', "
+                      "got several");
+    r.finish();
+    return;
+  }
+  const std::string& kind = present.front();
+  if (kind == "repeat") {
+    const auto count = r.integer("repeat", true, 1, 1'000'000);
+    const nlohmann::json* steps = r.child("steps", true);
+    r.finish();
+    if (!count || !steps) return;
+    if (depth >= kMaxRepeatDepth) {
+      r.error("steps", "expected repeats nested at most " + std::to_string(kMaxRepeatDepth) + " deep");
+      return;
+    }
+    std::vector<ProfileStep> body;
+    read_steps(rd, *steps, r.pointer_of("steps"), body, depth + 1);
+    if (body.empty()) return;
+    if (static_cast<double>(body.size()) * static_cast<double>(*count) +
+            static_cast<double>(out.size()) > static_cast<double>(kMaxProfileSteps)) {
+      r.error("repeat", "expected at most " + std::to_string(kMaxProfileSteps) +
+                            " profile steps after expanding repeats");
+      return;
+    }
+    for (std::int64_t i = 0; i < *count; ++i) out.insert(out.end(), body.begin(), body.end());
+    return;
+  }
+  ProfileStep step;
+  step.pointer = pointer;
+  if (kind == "rest") {
+    step.kind = ProfileStep::Kind::kRest;
+    step.duration_ns = r.duration_ns("rest", true);
+  } else {
+    if (kind == "current") {
+      step.kind = ProfileStep::Kind::kCurrent;
+      if (auto c = read_current(r, "current", true)) step.current = *c;
+    } else if (kind == "power") {
+      step.kind = ProfileStep::Kind::kPower;
+      if (auto p = r.quantity("power", Dimension::kPower, true, -1e9, 1e9)) step.power_W = p->value;
+    } else {
+      step.kind = ProfileStep::Kind::kVoltage;
+      if (auto v = r.quantity("voltage", Dimension::kVoltage, true, 0.0, 2000.0)) step.voltage_V = v->value;
+      if (auto c = read_current(r, "current_limit", true)) {
+        if (c->value <= 0.0) {
+          r.error("current_limit", "expected a positive current limit");
+        }
+        step.current = *c;
+      }
+    }
+    step.duration_ns = r.duration_ns("for", false);
+  }
+  read_until(rd, r, step);
+  if (!step.duration_ns && step.until.empty() && kind != "rest") {
+    r.error("", "expected 'for' (a duration), 'until' (stop conditions) or both");
+  }
+  r.finish();
+  out.push_back(std::move(step));
+}
+
+void read_steps(const Reader& rd, const nlohmann::json& list, const std::string& pointer,
+                std::vector<ProfileStep>& out, int depth) {
+  if (!list.is_array() || list.empty()) {
+    rd.doc.error(rd.diags, pointer, "expected a non-empty array of profile steps");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    read_step(rd, list[i], json_pointer_append(pointer, i), out, depth);
+  }
+}
+
+void read_initial(const Reader& rd, ObjectReader& top, Scenario& s) {
+  const nlohmann::json* node = top.child("initial", false);
+  if (!node) return;
+  ObjectReader r(rd.doc, *node, top.pointer_of("initial"), rd.diags);
+  if (auto q = r.quantity("soc", Dimension::kRatio, false, 0.0, 1.0)) s.initial_soc = q->value;
+  if (auto q = r.quantity("temperature", Dimension::kTemperature, false, -40.0, 80.0)) {
+    s.initial_temperature_C = q->value;
+  }
+  if (auto h = r.choice("hysteresis", false, {"mean", "after-charge", "after-discharge"})) {
+    s.initial_hysteresis = *h == "after-charge" ? 1.0 : (*h == "after-discharge" ? -1.0 : 0.0);
+  }
+  if (const nlohmann::json* units = r.child("units", false)) {
+    const std::string up = r.pointer_of("units");
+    if (!units->is_array() || units->empty()) {
+      rd.doc.error(rd.diags, up, "expected a non-empty array with one object per unit");
+    } else {
+      for (std::size_t i = 0; i < units->size(); ++i) {
+        ObjectReader u(rd.doc, (*units)[i], json_pointer_append(up, i), rd.diags);
+        InitialUnit iu;
+        if (auto q = u.quantity("soc", Dimension::kRatio, false, 0.0, 1.0)) iu.soc = q->value;
+        if (auto q = u.quantity("temperature", Dimension::kTemperature, false, -40.0, 80.0)) {
+          iu.temperature_C = q->value;
+        }
+        u.finish();
+        s.units.push_back(iu);
+      }
+    }
+  }
+  r.finish();
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path, Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.add(path.string(), "", {}, "cannot read the file; expected a readable scenario file");
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  const auto text = read_file(path, diags);
+  if (!text) return std::nullopt;
+  auto doc = parse_json_document(path.string(), *text, diags);
+  if (!doc) return std::nullopt;
+  const Reader rd{*doc, diags};
+  ObjectReader r(*doc, doc->root, "", diags);
+  Scenario s;
+  s.file = path.string();
+  s.sha256 = sha256_hex(*text);
+  r.choice("format", true, {"stacksim-scenario"});
+  r.integer("version", true, kScenarioVersion, kScenarioVersion);
+  s.name = r.string("name", true).value_or("");
+  s.description = r.string("description", false).value_or("");
+  s.system = r.string("system", true).value_or("");
+  s.seed = static_cast<std::uint64_t>(r.integer("seed", false, 0, std::numeric_limits<std::int64_t>::max()).value_or(0));
+  const auto duration = r.duration_ns("duration", true);
+  s.step_ns = r.duration_ns("step", false).value_or(10'000'000);
+  s.record_ns = r.duration_ns("record_every", false).value_or(1'000'000'000);
+  s.stop_after_profile = r.boolean("stop_after_profile", false).value_or(false);
+  if (auto a = r.quantity("ambient", Dimension::kTemperature, false, -40.0, 80.0)) s.ambient_C = a->value;
+  read_initial(rd, r, s);
+  if (const nlohmann::json* profile = r.child("profile", true)) {
+    read_steps(rd, *profile, r.pointer_of("profile"), s.profile, 0);
+  }
+  if (s.step_ns <= 0) r.error("step", "expected a step longer than 0s");
+  if (s.record_ns <= 0 || (s.step_ns > 0 && s.record_ns % s.step_ns != 0) ||
+      s.record_ns % 1'000'000 != 0) {
+    r.error("record_every", "expected a whole number of milliseconds that is a whole multiple of "
+                            "the step (" + format_duration_ns(s.step_ns) + ")");
+  }
+  if (duration) {
+    s.duration_ns = *duration;
+    if (*duration <= 0 || (s.step_ns > 0 && *duration % s.step_ns != 0)) {
+      r.error("duration", "expected a whole multiple of the step (" + format_duration_ns(s.step_ns) + ")");
+    }
+    // Steps that can only end by their duration must fit in the scenario.
+    std::int64_t fixed_ns = 0;
+    for (const ProfileStep& step : s.profile) {
+      if (step.until.empty() && step.duration_ns) fixed_ns += *step.duration_ns;
+      if (fixed_ns > *duration) {
+        doc->error(diags, step.pointer,
+                   "expected the profile to fit in the duration (" + format_duration_ns(*duration) +
+                       "); this step ends after " + format_duration_ns(fixed_ns));
+        break;
+      }
+    }
+  }
+  r.finish();
+  if (diags.size() != before) return std::nullopt;
+  s.source = std::move(*doc);
+  return s;
+}
+
+}  // namespace stacksim::scenario

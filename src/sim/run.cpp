@@ -1,0 +1,206 @@
+#include "sim/run.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <system_error>
+
+#include "physics/system.hpp"
+#include "sim/model_files.hpp"
+#include "sim/observation.hpp"
+#include "sim/signals_csv.hpp"
+#include "sim/summary_json.hpp"
+#include "util/quantity.hpp"
+
+namespace stacksim::sim {
+namespace {
+
+void track(UnitTotals& t, double voltage_V, double current_A, double dt_s) {
+  const double ah = current_A * dt_s / 3600.0;
+  const double wh = voltage_V * current_A * dt_s / 3600.0;
+  if (current_A > 0.0) {
+    t.charge_in_Ah += ah;
+    t.energy_in_Wh += wh;
+  } else {
+    t.charge_out_Ah -= ah;
+    t.energy_out_Wh -= wh;
+  }
+}
+
+void extremes(UnitTotals& t, const UnitView& u, bool first) {
+  if (first) {
+    t.cell_min_V = u.cell_min_V;
+    t.cell_max_V = u.cell_max_V;
+    t.temp_min_C = u.temp_min_C;
+    t.temp_max_C = u.temp_max_C;
+    return;
+  }
+  t.cell_min_V = std::min(t.cell_min_V, u.cell_min_V);
+  t.cell_max_V = std::max(t.cell_max_V, u.cell_max_V);
+  t.temp_min_C = std::min(t.temp_min_C, u.temp_min_C);
+  t.temp_max_C = std::max(t.temp_max_C, u.temp_max_C);
+}
+
+void initialise(physics::PhysicsSystem& system, const scenario::Scenario& sc) {
+  system.set_ambient_C(sc.ambient_C);
+  for (std::size_t b = 0; b < system.branch_count(); ++b) {
+    const scenario::InitialUnit unit = b < sc.units.size() ? sc.units[b] : scenario::InitialUnit{};
+    system.set_branch_soc(b, unit.soc.value_or(sc.initial_soc));
+    system.set_branch_temperature_C(b, unit.temperature_C.value_or(sc.initial_temperature_C));
+  }
+  system.set_hysteresis(sc.initial_hysteresis);
+}
+
+std::string io_error(const std::filesystem::path& path, int err) {
+  return "cannot write " + path.string() + ": " + std::strerror(err);
+}
+
+}  // namespace
+
+std::optional<SystemConfig> resolve_system(const scenario::Scenario& sc,
+                                           const std::filesystem::path& data_dir,
+                                           Diagnostics& diags) {
+  if (!is_safe_name(sc.system)) {
+    sc.source.error(diags, "/system",
+                    "expected the name of a file in configs/ (lower-case letters, digits, '-', '_', "
+                    "'.'), got \"" + sc.system + "\"");
+    return std::nullopt;
+  }
+  if (!std::filesystem::exists(data_dir / "configs" / (sc.system + ".json"))) {
+    sc.source.error(diags, "/system",
+                    "expected a system in " + (data_dir / "configs").string() + "; there is no \"" +
+                        sc.system + ".json\" (stacksim list shows them)");
+    return std::nullopt;
+  }
+  auto config = load_system_config(data_dir, sc.system, diags);
+  if (!config) return std::nullopt;
+  if (!sc.units.empty() && sc.units.size() != config->units) {
+    sc.source.error(diags, "/initial/units",
+                    "expected " + std::to_string(config->units) + " entries, one per unit of " +
+                        config->name + ", got " + std::to_string(sc.units.size()));
+    return std::nullopt;
+  }
+  return config;
+}
+
+RunOutcome run_scenario(const scenario::Scenario& sc, const SystemConfig& config,
+                        const RunOptions& options) {
+  RunOutcome outcome;
+  RunSummary summary;
+  summary.seed = options.seed.value_or(sc.seed);
+  physics::PhysicsSystem system(config.layout(), summary.seed);
+  initialise(system, sc);
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.out_dir, ec);
+  if (ec) {
+    outcome.error = "cannot create " + options.out_dir.string() + ": " + ec.message();
+    return outcome;
+  }
+  const auto csv_path = options.out_dir / "signals.csv";
+  const auto csv_partial = options.out_dir / "signals.csv.partial";
+  std::vector<std::string> names;
+  for (std::size_t b = 0; b < system.branch_count(); ++b) names.push_back(config.unit_name(b));
+  SignalsCsv csv;
+  if (!csv.open(csv_partial, names)) {
+    outcome.error = io_error(csv_partial, errno);
+    return outcome;
+  }
+
+  summary.units.resize(system.branch_count());
+  Sampler sampler(system);
+  physics::TerminalResult terminals;
+  for (std::size_t b = 0; b < system.branch_count(); ++b) terminals.voltage_V += system.branch_voltage_V(b);
+  terminals.voltage_V /= static_cast<double>(system.branch_count());
+  sampler.sample(terminals, true);
+  const Observation& obs = sampler.observation();
+  summary.system.name = config.name;
+  summary.system.soc_start = obs.soc;
+  extremes(summary.system, obs.cells, true);
+  for (std::size_t b = 0; b < system.branch_count(); ++b) {
+    summary.units[b].name = names[b];
+    summary.units[b].soc_start = system.branch_soc(b);
+    extremes(summary.units[b], sampler.unit(b), true);
+  }
+
+  ProfilePlayer player(sc.profile, config.nominal_capacity_Ah());
+  // 1-based profile step under way; 0 once the profile has ended.
+  const auto step_column = [&] { return player.finished() ? 0 : player.step_index() + 1; };
+  csv.row(0, step_column(), sampler, system);
+  const double dt_s = static_cast<double>(sc.step_ns) * 1e-9;
+  std::int64_t now_ns = 0;
+  while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
+    terminals = system.step(sc.step_ns, player.command());
+    now_ns += sc.step_ns;
+    ++summary.steps;
+    summary.open_circuit_steps += terminals.open_circuit ? 1 : 0;
+    summary.power_limited_steps += terminals.power_limited ? 1 : 0;
+    const bool record = now_ns % sc.record_ns == 0;
+    sampler.sample(terminals, record || player.needs_soc());
+    track(summary.system, terminals.voltage_V, terminals.current_A, dt_s);
+    extremes(summary.system, obs.cells, false);
+    for (std::size_t b = 0; b < system.branch_count(); ++b) {
+      track(summary.units[b], system.branch_voltage_V(b), system.branch_current_A(b), dt_s);
+      extremes(summary.units[b], sampler.unit(b), false);
+    }
+    const std::size_t step_now = step_column();
+    player.after_step(obs, now_ns);
+    if (record) csv.row(now_ns, step_now, sampler, system);
+  }
+  player.stop(now_ns);
+  if (now_ns % sc.record_ns != 0) {
+    sampler.sample(terminals, true);
+    csv.row(now_ns, step_column(), sampler, system);
+  }
+  sampler.sample(terminals, true);
+
+  summary.simulated_ns = now_ns;
+  summary.profile = player.ends();
+  summary.system.soc_end = obs.soc;
+  summary.system.voltage_end_V = obs.voltage_V;
+  summary.system.capacity_Ah = 0.0;
+  for (std::size_t b = 0; b < system.branch_count(); ++b) {
+    summary.units[b].soc_end = system.branch_soc(b);
+    summary.units[b].voltage_end_V = system.branch_voltage_V(b);
+    summary.units[b].capacity_Ah = system.branch_capacity_Ah(b);
+    summary.system.capacity_Ah += summary.units[b].capacity_Ah;
+  }
+  summary.cell_heat_J = system.cell_heat_total_J();
+  summary.external_heat_J = system.external_heat_J();
+
+  if (!csv.close()) {
+    outcome.error = io_error(csv_partial, errno);
+    return outcome;
+  }
+  const auto json_partial = options.out_dir / "summary.json.partial";
+  if (!write_summary_json(json_partial, sc, config, summary)) {
+    outcome.error = io_error(json_partial, errno);
+    return outcome;
+  }
+  std::filesystem::rename(csv_partial, csv_path, ec);
+  if (!ec) std::filesystem::rename(json_partial, options.out_dir / "summary.json", ec);
+  if (ec) {
+    outcome.error = "cannot rename the outputs in " + options.out_dir.string() + ": " + ec.message();
+    return outcome;
+  }
+  outcome.summary = std::move(summary);
+  return outcome;
+}
+
+std::string result_line(const scenario::Scenario& sc, const SystemConfig& config,
+                        const RunSummary& s, const std::filesystem::path& out_dir) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "ok %s on %s (seed %llu): %s simulated in %lld steps; SOC %.1f%% -> %.1f%%; "
+                "cells %.3f..%.3f V; %.1f..%.1f C; %.3f kWh in, %.3f kWh out -> %s",
+                sc.name.c_str(), config.name.c_str(), static_cast<unsigned long long>(s.seed),
+                format_duration_ns(s.simulated_ns).c_str(), static_cast<long long>(s.steps),
+                s.system.soc_start * 100.0, s.system.soc_end * 100.0, s.system.cell_min_V,
+                s.system.cell_max_V, s.system.temp_min_C, s.system.temp_max_C,
+                s.system.energy_in_Wh / 1000.0, s.system.energy_out_Wh / 1000.0,
+                out_dir.string().c_str());
+  return line;
+}
+
+}  // namespace stacksim::sim

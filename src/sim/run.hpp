@@ -1,0 +1,70 @@
+// Running a scenario as fast as possible: assemble the system it names, play
+// its profile, write DIR/signals.csv and DIR/summary.json.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "sim/profile_player.hpp"
+#include "sim/system_config.hpp"
+#include "util/diagnostics.hpp"
+
+namespace stacksim::sim {
+
+struct RunOptions {
+  std::filesystem::path data_dir;  // holds models/ and configs/
+  std::filesystem::path out_dir;
+  std::optional<std::uint64_t> seed;  // overrides the scenario's
+};
+
+// Totals and extremes of one unit (string or pack) over the run.
+struct UnitTotals {
+  std::string name;
+  double soc_start = 0.0, soc_end = 0.0;
+  double voltage_end_V = 0.0;
+  double cell_min_V = 0.0, cell_max_V = 0.0;
+  double temp_min_C = 0.0, temp_max_C = 0.0;
+  double charge_in_Ah = 0.0, charge_out_Ah = 0.0;
+  double energy_in_Wh = 0.0, energy_out_Wh = 0.0;
+  double capacity_Ah = 0.0;  // weakest series group at the end
+};
+
+struct RunSummary {
+  std::uint64_t seed = 0;
+  std::int64_t simulated_ns = 0;
+  std::int64_t steps = 0;
+  std::vector<UnitTotals> units;
+  UnitTotals system;  // system terminals
+  std::vector<StepEnd> profile;
+  std::int64_t open_circuit_steps = 0;
+  std::int64_t power_limited_steps = 0;
+  double cell_heat_J = 0.0;
+  double external_heat_J = 0.0;
+};
+
+// A system checked against a scenario: what run_scenario needs. Problems with
+// the pair (a unit that does not exist, an unknown system) go to `diags`.
+std::optional<SystemConfig> resolve_system(const scenario::Scenario& scenario,
+                                           const std::filesystem::path& data_dir,
+                                           Diagnostics& diags);
+
+struct RunOutcome {
+  std::optional<RunSummary> summary;  // nullopt: see error
+  std::string error;                  // an output that could not be written
+};
+
+// Runs a scenario already checked by resolve_system. Outputs are written to
+// temporary names and renamed when complete, so a failed run leaves no
+// half-written file.
+RunOutcome run_scenario(const scenario::Scenario& scenario, const SystemConfig& system,
+                        const RunOptions& options);
+
+// The one-line result printed by `stacksim run`.
+std::string result_line(const scenario::Scenario& scenario, const SystemConfig& system,
+                        const RunSummary& summary, const std::filesystem::path& out_dir);
+
+}  // namespace stacksim::sim

@@ -1,0 +1,36 @@
+// DIR/signals.csv: one row per record interval. Numbers have fixed decimals so
+// the same run gives the same bytes.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "physics/command.hpp"
+#include "physics/system.hpp"
+#include "sim/observation.hpp"
+
+namespace stacksim::sim {
+
+class SignalsCsv {
+ public:
+  SignalsCsv() = default;
+  SignalsCsv(const SignalsCsv&) = delete;
+  SignalsCsv& operator=(const SignalsCsv&) = delete;
+  ~SignalsCsv();
+
+  // Opens `path` and writes the header; false (with errno set) on failure.
+  bool open(const std::filesystem::path& path, const std::vector<std::string>& unit_names);
+  // `sampler` must have sampled this instant with the SOC.
+  void row(std::int64_t time_ns, std::size_t profile_step, const Sampler& sampler,
+           const physics::PhysicsSystem& system);
+  // Flushes and closes; false if anything failed to be written.
+  bool close();
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;
+};
+
+}  // namespace stacksim::sim

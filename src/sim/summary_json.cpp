@@ -1,0 +1,84 @@
+#include "sim/summary_json.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "util/quantity.hpp"
+
+#ifndef STACKSIM_VERSION
+#define STACKSIM_VERSION "unknown"
+#endif
+
+namespace stacksim::sim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Rounded to `decimals` so the file shows meaningful digits, not binary noise
+// (dividing by the power of ten gives the double nearest the decimal).
+double round_to(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+Json totals(const UnitTotals& t) {
+  return Json{{"name", t.name},
+              {"soc_start_pct", round_to(t.soc_start * 100.0, 4)},
+              {"soc_end_pct", round_to(t.soc_end * 100.0, 4)},
+              {"voltage_end_V", round_to(t.voltage_end_V, 4)},
+              {"cell_min_V", round_to(t.cell_min_V, 4)},
+              {"cell_max_V", round_to(t.cell_max_V, 4)},
+              {"temp_min_C", round_to(t.temp_min_C, 3)},
+              {"temp_max_C", round_to(t.temp_max_C, 3)},
+              {"charge_in_Ah", round_to(t.charge_in_Ah, 4)},
+              {"charge_out_Ah", round_to(t.charge_out_Ah, 4)},
+              {"energy_in_Wh", round_to(t.energy_in_Wh, 3)},
+              {"energy_out_Wh", round_to(t.energy_out_Wh, 3)},
+              {"capacity_end_Ah", round_to(t.capacity_Ah, 4)}};
+}
+
+}  // namespace
+
+bool write_summary_json(const std::filesystem::path& path, const scenario::Scenario& sc,
+                        const SystemConfig& config, const RunSummary& s) {
+  Json profile = Json::array();
+  for (const StepEnd& e : s.profile) {
+    profile.push_back({{"step", e.step + 1},
+                       {"pointer", sc.profile[e.step].pointer},
+                       {"ended_at", format_duration_ns(e.time_ns)},
+                       {"ended_at_s", static_cast<double>(e.time_ns) * 1e-9},
+                       {"ended_by", e.reason}});
+  }
+  Json units = Json::array();
+  for (const UnitTotals& u : s.units) units.push_back(totals(u));
+  Json j{{"stacksim_version", STACKSIM_VERSION},
+         {"scenario", {{"file", sc.file}, {"name", sc.name}, {"sha256", sc.sha256}}},
+         {"seed", s.seed},
+         {"system", {{"name", config.name},
+                     {"product", config.product.name},
+                     {"units", config.units},
+                     {"modules_per_unit", config.modules_per_unit},
+                     {"cell", config.cell.name}}},
+         {"result", "completed"},
+         {"simulated", format_duration_ns(s.simulated_ns)},
+         {"simulated_s", static_cast<double>(s.simulated_ns) * 1e-9},
+         {"step", format_duration_ns(sc.step_ns)},
+         {"steps", s.steps},
+         {"terminals", totals(s.system)},
+         {"units", units},
+         {"profile", profile},
+         {"flags", {{"open_circuit_steps", s.open_circuit_steps},
+                    {"power_limited_steps", s.power_limited_steps}}},
+         {"heat", {{"cells_J", round_to(s.cell_heat_J, 3)},
+                   {"resistors_J", round_to(s.external_heat_J, 3)}}}};
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return false;
+  const std::string text = j.dump(2) + "\n";
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return (std::fclose(f) == 0) && ok;
+}
+
+}  // namespace stacksim::sim
