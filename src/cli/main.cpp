@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
                "GTX5000, GTX2500, 6.5 kWh 2P16S)"};
   app.set_version_flag("--version", "stacksim " STACKSIM_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // --data may follow the subcommand too
   std::string data_option;
   app.add_option("--data", data_option,
                  "Directory holding models/ and configs/ (default: $STACKSIM_DATA or " STACKSIM_DEFAULT_DATA_DIR ")");

@@ -157,23 +157,21 @@ const CellParams& PhysicsSystem::cell_type(std::size_t cell) const {
 
 // --- set-up and actuators ---------------------------------------------------
 
-void PhysicsSystem::set_cell_soc(std::size_t cell, double soc) {
-  cells_.soc[cell] = soc;
-  ageing_[cell].soc_turn = soc;
-  ageing_[cell].soc_extreme = soc;
-  refresh_coefficients();
-  refresh_thevenin();
-}
-
-void PhysicsSystem::set_branch_soc(std::size_t b, double soc) {
-  const BranchInfo& bi = branches_[b];
-  for (std::size_t c = bi.first_cell; c < bi.first_cell + bi.cells; ++c) {
+void PhysicsSystem::set_cells_soc(std::size_t first, std::size_t count, double soc) {
+  for (std::size_t c = first; c < first + count; ++c) {
     cells_.soc[c] = soc;
+    // A new starting point, not a half-cycle of use.
     ageing_[c].soc_turn = soc;
     ageing_[c].soc_extreme = soc;
   }
   refresh_coefficients();
   refresh_thevenin();
+}
+
+void PhysicsSystem::set_cell_soc(std::size_t cell, double soc) { set_cells_soc(cell, 1, soc); }
+
+void PhysicsSystem::set_branch_soc(std::size_t b, double soc) {
+  set_cells_soc(branches_[b].first_cell, branches_[b].cells, soc);
 }
 
 void PhysicsSystem::set_branch_temperature_C(std::size_t b, double temperature_C) {

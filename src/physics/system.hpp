@@ -153,6 +153,7 @@ class PhysicsSystem {
 
  private:
   void build_topology();
+  void set_cells_soc(std::size_t first, std::size_t count, double soc);
   void draw_spread(std::uint64_t seed);
   void refresh_coefficients();           // R, tau, dt-dependent factors
   void refresh_thevenin();               // e, z from state, for the next step

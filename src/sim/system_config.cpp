@@ -4,8 +4,60 @@
 #include "sim/model_reading.hpp"
 #include "util/json_document.hpp"
 #include "util/object_reader.hpp"
+#include "util/quantity.hpp"
 
 namespace stacksim::sim {
+namespace {
+
+// "overrides": {"ratings": {"charge_voltage": "56.16V", ...}}: a system may
+// replace any rating its product file chose, written with units like a
+// scenario. The product file stays the documented default.
+void apply_overrides(const JsonDocument& doc, const nlohmann::json& node, const std::string& pointer,
+                     ProductRatings& p, Diagnostics& diags) {
+  ObjectReader o(doc, node, pointer, diags);
+  if (const nlohmann::json* ratings = o.child("ratings", true)) {
+    ObjectReader r(doc, *ratings, o.pointer_of("ratings"), diags);
+    struct Field {
+      const char* key;
+      Dimension dim;
+      double* value;
+    };
+    const Field fields[] = {
+        {"nominal_voltage", Dimension::kVoltage, &p.nominal_voltage_V},
+        {"capacity", Dimension::kCharge, &p.capacity_Ah},
+        {"nominal_energy", Dimension::kEnergy, &p.nominal_energy_Wh},
+        {"usable_energy", Dimension::kEnergy, &p.usable_energy_Wh},
+        {"charge_voltage", Dimension::kVoltage, &p.charge_voltage_V},
+        {"max_charge_voltage", Dimension::kVoltage, &p.max_charge_voltage_V},
+        {"min_discharge_voltage", Dimension::kVoltage, &p.min_discharge_voltage_V},
+        {"nominal_charge_current", Dimension::kCurrent, &p.nominal_charge_current_A},
+        {"max_charge_current", Dimension::kCurrent, &p.max_charge_current_A},
+        {"nominal_discharge_current", Dimension::kCurrent, &p.nominal_discharge_current_A},
+        {"max_discharge_current", Dimension::kCurrent, &p.max_discharge_current_A},
+        {"charge_min", Dimension::kTemperature, &p.charge_min_C},
+        {"charge_max", Dimension::kTemperature, &p.charge_max_C},
+        {"discharge_min", Dimension::kTemperature, &p.discharge_min_C},
+        {"discharge_max", Dimension::kTemperature, &p.discharge_max_C},
+    };
+    for (const Field& f : fields) {
+      const double min = f.dim == Dimension::kTemperature ? -100.0 : 0.0;
+      if (auto q = r.quantity(f.key, f.dim, false, min, 1e6)) {
+        if (q->c_rate) {
+          r.error(f.key, "expected amperes, not a C-rate");
+        } else {
+          *f.value = q->value;
+        }
+      }
+    }
+    if (p.charge_voltage_V > p.max_charge_voltage_V) {
+      r.error("charge_voltage", "expected at most the maximum charge voltage");
+    }
+    r.finish();
+  }
+  o.finish();
+}
+
+}  // namespace
 
 physics::SystemLayout SystemConfig::layout() const {
   physics::SystemLayout l;
@@ -62,6 +114,7 @@ std::optional<SystemConfig> load_system_config(const std::filesystem::path& data
   const auto product = r.string("product", true);
   const auto units = r.integer("units_in_parallel", true, 1, 64);
   const auto modules = r.integer("modules_in_series", false, 1, 1000);
+  const nlohmann::json* overrides = r.child("overrides", false);
   r.finish();
   if (!product) return std::nullopt;
   if (!is_safe_name(*product)) {
@@ -74,6 +127,7 @@ std::optional<SystemConfig> load_system_config(const std::filesystem::path& data
   if (!cell) return std::nullopt;
   s.product = std::move(*p);
   s.cell = std::move(*cell);
+  if (overrides) apply_overrides(*doc, *overrides, r.pointer_of("overrides"), s.product.ratings, diags);
   s.units = static_cast<std::size_t>(units.value_or(1));
   s.modules_per_unit = static_cast<std::size_t>(modules.value_or(static_cast<std::int64_t>(s.product.modules_min)));
   if (s.units > s.product.parallel_max) {

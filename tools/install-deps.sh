@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what stacksim needs to build and test, from Debian 12 packages only.
+# Idempotent; run as root on a fresh machine. Nothing is vendored or downloaded
+# at configure time.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  libboost-dev            # Boost.Asio (bus transports)
+  nlohmann-json3-dev      # scenario, config and model files
+  libspdlog-dev           # logging outside the hot path
+  libgtest-dev libgmock-dev
+  libsocketcan-dev        # SocketCAN transport
+  libbenchmark-dev        # bench/
+  libcli11-dev            # the stacksim command line
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ] && [ "${STACKSIM_FORCE_APT:-0}" != 1 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root (or with sudo)" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"
