@@ -126,13 +126,15 @@ void cell_kernel(const KernelArgs& k) {
 
 }  // namespace
 
-void PhysicsSystem::select_directions() {
+bool PhysicsSystem::select_directions() {
   CellArrays& s = cells_;
+  bool changed = false;
   // Zero current keeps the set in use: a pair relaxes with the time constant
   // of the direction it was driven in.
   const auto select = [&](std::size_t c, double i) {
     if ((i > 0.0 && s.direction[c] < 0.0) || (i < 0.0 && s.direction[c] > 0.0)) {
       s.use_direction(c, i > 0.0);
+      changed = true;
     }
   };
   for (std::size_t b = 0; b < branches_.size(); ++b) {
@@ -150,10 +152,10 @@ void PhysicsSystem::select_directions() {
     for (std::size_t c = bi.first_cell; c < bi.first_cell + bi.cells; ++c) select(c, s.current_A[c]);
     branch_direction_[b] = 0.0;
   }
+  return changed;
 }
 
 void PhysicsSystem::run_cell_kernel() {
-  select_directions();
   double max_gamma = 0.0;
   for (const physics::CellParams& p : layout_.cell_types) max_gamma = std::max(max_gamma, p.hysteresis_rate);
   const double* decay = nullptr;

@@ -78,7 +78,8 @@ struct AgeingParams {
   double cycle_dod_cubic = 0.0;         // f_DOD = (c*(DOD-0.6)^3 + d) / (same at DOD_ref)
   double cycle_dod_offset = 1.0;
   double cycle_reference_dod = 0.8;
-  // Resistance growth, linear: dR/R = r_cyc*EFC + r_cal*f_T*t_days.
+  // Resistance growth, linear: dR/R = r_cyc*EFC + r_cal*f_T*f_SOC*t_days, with
+  // the calendar law's temperature and SOC factors.
   double resistance_per_efc = 0.0;
   double resistance_per_day = 0.0;
   double update_period_s = 3600.0;

@@ -38,6 +38,7 @@ void CellArrays::resize(std::size_t n) {
 }
 
 void CellArrays::use_direction(std::size_t c, bool charge) {
+  const double a1_old = a1[c], a2_old = a2[c];
   if (charge) {
     r0[c] = r0c[c]; a1[c] = a1c[c]; b1[c] = b1c[c]; g1[c] = g1c[c];
     a2[c] = a2c[c]; b2[c] = b2c[c]; g2[c] = g2c[c]; eta[c] = charge_eff[c];
@@ -46,6 +47,8 @@ void CellArrays::use_direction(std::size_t c, bool charge) {
     a2[c] = a2d[c]; b2[c] = b2d[c]; g2[c] = g2d[c]; eta[c] = 1.0;
   }
   z_ohm[c] = r0[c] + b1[c] + b2[c];
+  // The Thevenin source holds the RC decay of the set in use.
+  e_V[c] += (a1[c] - a1_old) * v1_V[c] + (a2[c] - a2_old) * v2_V[c];
   direction[c] = charge ? 1.0 : -1.0;
 }
 
@@ -140,9 +143,12 @@ void PhysicsSystem::draw_spread(std::uint64_t seed) {
     for (std::size_t c = bi.first_cell; c < bi.first_cell + bi.cells; ++c) {
       const CellParams& p = cell_type(c);
       CellAgeing& a = ageing_[c];
-      const double zq = rng.normal();
-      const double zr = rng.normal();
-      const double zs = rng.normal();
+      // Truncated at 4 sigma: a production line screens out the tails, and a
+      // factor must stay positive for any sigma the cell file allows.
+      const auto draw = [&rng] { return std::clamp(rng.normal(), -4.0, 4.0); };
+      const double zq = draw();
+      const double zr = draw();
+      const double zs = draw();
       a.capacity_Ah = p.capacity_Ah * (1.0 + p.spread.capacity_sigma * zq);
       a.resistance_factor = 1.0 + p.spread.resistance_sigma * zr;
       const double s = p.spread.self_discharge_sigma;
@@ -275,6 +281,15 @@ TerminalResult PhysicsSystem::step(std::int64_t dt_ns, const TerminalCommand& co
   TerminalResult result;
   solve_branch_currents(command, result);
   distribute_currents();
+  if (select_directions()) {
+    // Some cells reverse: solve again with the parameter sets of the
+    // direction they will really carry, or a voltage command would be missed
+    // by the difference between the sets in the step of the reversal.
+    result = TerminalResult{};
+    solve_branch_currents(command, result);
+    distribute_currents();
+    select_directions();  // a second flip (near-zero current) is not chased
+  }
   run_cell_kernel();
   collect_outputs(result);
   time_ns_ += dt_ns;

@@ -165,7 +165,7 @@ class PhysicsSystem {
   void update_bleed();
   void solve_branch_currents(const TerminalCommand& command, TerminalResult& result);
   void distribute_currents();
-  void select_directions();
+  bool select_directions();  // true if any cell changed its parameter set
   void run_cell_kernel();
   void collect_outputs(TerminalResult& result);
 

@@ -22,7 +22,25 @@ constexpr int kMaxRepeatDepth = 8;
 struct Reader {
   const JsonDocument& doc;
   Diagnostics& diags;
+  std::int64_t step_ns = 0;  // the scenario's step; 0 if it is not valid
 };
+
+// A step's own duration: longer than zero and on the step grid, so that it
+// ends exactly when written (a step can only end at the end of a physics step).
+std::optional<std::int64_t> read_step_duration(const Reader& rd, ObjectReader& r, const char* key,
+                                               bool required) {
+  const auto ns = r.duration_ns(key, required);
+  if (!ns) return ns;
+  if (*ns <= 0) {
+    r.error(key, "expected a duration longer than 0s");
+    return std::nullopt;
+  }
+  if (rd.step_ns > 0 && *ns % rd.step_ns != 0) {
+    r.error(key, "expected a whole multiple of the step (" + format_duration_ns(rd.step_ns) + ")");
+    return std::nullopt;
+  }
+  return ns;
+}
 
 std::optional<Current> read_current(ObjectReader& r, const char* key, bool required) {
   // C-rates are bounded here; amperes are bounded by the quantity range.
@@ -71,7 +89,9 @@ void read_until(const Reader& rd, ObjectReader& step, ProfileStep& out) {
     }
     out.until.push_back({s.kind, q->value, q->c_rate, s.key});
   }
-  if (r.is_object() && out.until.empty() && node->is_object()) {
+  // Only an empty object: written keys were either used or are reported, once
+  // each, as wrong values or unknown keys.
+  if (r.is_object() && node->empty()) {
     r.error("", "expected at least one condition (voltage_above, voltage_below, cell_voltage_above, "
                 "cell_voltage_below, current_below, soc_above, soc_below, temperature_above)");
   }
@@ -91,11 +111,14 @@ void read_step(const Reader& rd, const nlohmann::json& node, const std::string& 
     if (r.has(k)) present.emplace_back(k);
   }
   if (present.size() != 1) {
+    // One problem, one diagnostic: without a kind the other keys cannot be
+    // judged, so they are not also reported as unknown.
+    std::string got;
+    for (const std::string& k : present) got += (got.empty() ? "'" : ", '") + k + "'";
     r.error("", present.empty()
                     ? "expected one of 'rest', 'current', 'power', 'voltage' or 'repeat'"
                     : "expected exactly one of 'rest', 'current', 'power', 'voltage' or 'repeat', "
-                      "got several");
-    r.finish();
+                      "got " + got);
     return;
   }
   const std::string& kind = present.front();
@@ -124,7 +147,7 @@ void read_step(const Reader& rd, const nlohmann::json& node, const std::string& 
   step.pointer = pointer;
   if (kind == "rest") {
     step.kind = ProfileStep::Kind::kRest;
-    step.duration_ns = r.duration_ns("rest", true);
+    step.duration_ns = read_step_duration(rd, r, "rest", true);
   } else {
     if (kind == "current") {
       step.kind = ProfileStep::Kind::kCurrent;
@@ -142,10 +165,11 @@ void read_step(const Reader& rd, const nlohmann::json& node, const std::string& 
         step.current = *c;
       }
     }
-    step.duration_ns = r.duration_ns("for", false);
+    step.duration_ns = read_step_duration(rd, r, "for", false);
   }
   read_until(rd, r, step);
-  if (!step.duration_ns && step.until.empty() && kind != "rest") {
+  // If either was written but is wrong, that is already reported.
+  if (kind != "rest" && !r.has("for") && !r.has("until")) {
     r.error("", "expected 'for' (a duration), 'until' (stop conditions) or both");
   }
   r.finish();
@@ -213,7 +237,7 @@ std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnos
   if (!text) return std::nullopt;
   auto doc = parse_json_document(path.string(), *text, diags);
   if (!doc) return std::nullopt;
-  const Reader rd{*doc, diags};
+  Reader rd{*doc, diags};
   ObjectReader r(*doc, doc->root, "", diags);
   Scenario s;
   s.file = path.string();
@@ -225,24 +249,33 @@ std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnos
   s.system = r.string("system", true).value_or("");
   s.seed = static_cast<std::uint64_t>(r.integer("seed", false, 0, std::numeric_limits<std::int64_t>::max()).value_or(0));
   const auto duration = r.duration_ns("duration", true);
-  s.step_ns = r.duration_ns("step", false).value_or(10'000'000);
-  s.record_ns = r.duration_ns("record_every", false).value_or(1'000'000'000);
+  // A step or record interval written wrongly is reported once; nothing else
+  // is then checked against it.
+  const bool step_written = r.has("step"), record_written = r.has("record_every");
+  const auto step_read = r.duration_ns("step", false);
+  const auto record_read = r.duration_ns("record_every", false);
+  s.step_ns = step_read.value_or(10'000'000);
+  s.record_ns = record_read.value_or(1'000'000'000);
+  const bool step_known = step_read || !step_written;
+  const bool record_known = record_read || !record_written;
+  rd.step_ns = step_known && s.step_ns > 0 ? s.step_ns : 0;
   s.stop_after_profile = r.boolean("stop_after_profile", false).value_or(false);
   if (auto a = r.quantity("ambient", Dimension::kTemperature, false, -40.0, 80.0)) s.ambient_C = a->value;
   read_initial(rd, r, s);
   if (const nlohmann::json* profile = r.child("profile", true)) {
     read_steps(rd, *profile, r.pointer_of("profile"), s.profile, 0);
   }
-  if (s.step_ns <= 0) r.error("step", "expected a step longer than 0s");
-  if (s.record_ns <= 0 || (s.step_ns > 0 && s.record_ns % s.step_ns != 0) ||
-      s.record_ns % 1'000'000 != 0) {
+  if (step_known && s.step_ns <= 0) r.error("step", "expected a step longer than 0s");
+  if (record_known && (s.record_ns <= 0 || (rd.step_ns > 0 && s.record_ns % rd.step_ns != 0) ||
+                       s.record_ns % 1'000'000 != 0)) {
     r.error("record_every", "expected a whole number of milliseconds that is a whole multiple of "
                             "the step (" + format_duration_ns(s.step_ns) + ")");
   }
   if (duration) {
     s.duration_ns = *duration;
-    if (*duration <= 0 || (s.step_ns > 0 && *duration % s.step_ns != 0)) {
-      r.error("duration", "expected a whole multiple of the step (" + format_duration_ns(s.step_ns) + ")");
+    if (*duration <= 0 || (rd.step_ns > 0 && *duration % rd.step_ns != 0)) {
+      r.error("duration", "expected a duration longer than 0s that is a whole multiple of the step (" +
+                              format_duration_ns(s.step_ns) + ")");
     }
     // Steps that can only end by their duration must fit in the scenario.
     std::int64_t fixed_ns = 0;

@@ -111,7 +111,7 @@ std::optional<physics::OcvTable> read_ocv(const JsonDocument& doc, ObjectReader&
   const auto intervals = r.integer("grid_intervals", true, 10, 100000);
   const auto soc = r.numbers("soc", true, 0);
   const auto mean = r.numbers("mean_V", true, 0);
-  r.string("source", true);
+  require_source(r);
   const auto gap = breakpoints(doc, r, "half_gap", "V", 0.0, 0.5, 1.0, diags, false);
   const auto ent = breakpoints(doc, r, "entropic", "mV_per_K", -5.0, 5.0, 1e-3, diags, false);
   hysteresis_rate = sourced(doc, r, "hysteresis_rate", 0.0, 1e4, diags).value_or(0.0);
@@ -157,7 +157,7 @@ bool read_resistance(const JsonDocument& doc, ObjectReader& top, physics::CellPa
     const auto t1 = ar.number("tau1_s", true, 1e-6, 1e6);
     const auto r2 = ar.number("r2_mOhm", true, 1e-6, 1e4);
     const auto t2 = ar.number("tau2_s", true, 1e-6, 1e6);
-    ar.string("source", true);
+    require_source(ar);
     ar.finish();
     ok = r0 && r1 && t1 && r2 && t2;
     if (ok) at50 = {*r0 * 1e-3, *r1 * 1e-3, *t1, *r2 * 1e-3, *t2};
@@ -168,17 +168,21 @@ bool read_resistance(const JsonDocument& doc, ObjectReader& top, physics::CellPa
     const auto soc = sr.numbers("soc", true, 0);
     const auto d = sr.numbers("discharge", true, soc ? soc->size() : 0);
     const auto c = sr.numbers("charge", true, soc ? soc->size() : 0);
-    sr.string("source", true);
+    require_source(sr);
     sr.finish();
     if (soc && d && c) {
-      dis = physics::Breakpoints{*soc, *d};
-      chg = physics::Breakpoints{*soc, *c};
-      for (std::size_t i = 0; i < soc->size(); ++i) {
-        if ((i > 0 && (*soc)[i] <= (*soc)[i - 1]) || (*d)[i] <= 0.0 || (*c)[i] <= 0.0) {
-          sr.error("soc", "expected strictly increasing SOC and positive factors");
-          dis.reset();
-          break;
-        }
+      // The shape must cover SOC 0..1: beyond its ends it would extrapolate,
+      // possibly to negative resistances.
+      bool shape_ok = soc->size() >= 2 && soc->front() == 0.0 && soc->back() == 1.0;
+      for (std::size_t i = 0; shape_ok && i < soc->size(); ++i) {
+        shape_ok = (i == 0 || (*soc)[i] > (*soc)[i - 1]) && (*d)[i] > 0.0 && (*c)[i] > 0.0;
+      }
+      if (shape_ok) {
+        dis = physics::Breakpoints{*soc, *d};
+        chg = physics::Breakpoints{*soc, *c};
+      } else {
+        sr.error("soc", "expected at least 2 points from SOC 0 to 1, strictly increasing, with "
+                        "positive 'discharge' and 'charge' factors");
       }
     }
   }
@@ -215,7 +219,7 @@ std::optional<physics::CellParams> load_cell_file(const std::filesystem::path& p
     ObjectReader lr(*doc, *lim, r.pointer_of("voltage_limits_V"), diags);
     cell.min_voltage_V = lr.number("min", true, 0.0, 10.0).value_or(0.0);
     cell.max_voltage_V = lr.number("max", true, 0.0, 10.0).value_or(0.0);
-    lr.string("source", true);
+    require_source(lr);
     if (cell.max_voltage_V <= cell.min_voltage_V) lr.error("max", "expected 'max' above 'min'");
     lr.finish();
   }

@@ -19,10 +19,14 @@ std::optional<double> sourced(const JsonDocument& doc, ObjectReader& parent, con
   if (!node) return std::nullopt;
   ObjectReader r(doc, *node, parent.pointer_of(key), diags);
   auto value = r.number("value", true, min, max);
-  auto source = r.string("source", true);
-  if (source && source->empty()) r.error("source", "expected a non-empty source");
+  require_source(r);
   r.finish();
   return value;
+}
+
+void require_source(ObjectReader& r) {
+  const auto source = r.string("source", true);
+  if (source && source->empty()) r.error("source", "expected a non-empty source");
 }
 
 void check_format(ObjectReader& r, const char* format) {
@@ -66,7 +70,7 @@ std::optional<physics::Breakpoints> breakpoints(const JsonDocument& doc, ObjectR
   ObjectReader r(doc, *node, parent.pointer_of(key), diags);
   auto x = r.numbers("soc", true, 0);
   auto y = r.numbers(y_key, true, 0);
-  r.string("source", true);
+  require_source(r);
   r.finish();
   if (!x || !y || !check_breakpoints(r, "soc", *x, y_key, *y, 0.0, 1.0)) return std::nullopt;
   if (needs_full_range && (x->front() != 0.0 || x->back() != 1.0)) {

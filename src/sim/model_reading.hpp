@@ -15,6 +15,10 @@ namespace stacksim::sim {
 std::optional<double> sourced(const JsonDocument& doc, ObjectReader& parent, const char* key,
                               double min, double max, Diagnostics& diags);
 
+// Reads "source": where the numbers of a table or group come from; required
+// and non-empty.
+void require_source(ObjectReader& r);
+
 // Checks "format" and "version".
 void check_format(ObjectReader& r, const char* format);
 

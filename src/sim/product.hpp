@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "physics/layout.hpp"
 
@@ -31,6 +32,15 @@ struct ProductRatings {
   double charge_min_C = 0.0, charge_max_C = 0.0;
   double discharge_min_C = 0.0, discharge_max_C = 0.0;
 };
+
+// Ratings that contradict each other, as (rating, message) pairs. Ratings are
+// named without their unit suffix ("charge_voltage"), as system overrides
+// write them; product files add the suffix.
+struct RatingProblem {
+  const char* rating;
+  const char* message;
+};
+std::vector<RatingProblem> rating_problems(const ProductRatings& r);
 
 struct Product {
   std::string name;

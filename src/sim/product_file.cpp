@@ -41,19 +41,37 @@ void read_ratings(const JsonDocument& doc, ObjectReader& top, ProductRatings& p,
   p.charge_max_C = v("charge_max_C", -100.0, 200.0);
   p.discharge_min_C = v("discharge_min_C", -100.0, 200.0);
   p.discharge_max_C = v("discharge_max_C", -100.0, 200.0);
-  if (p.usable_energy_Wh > p.nominal_energy_Wh) {
-    r.error("usable_energy_Wh", "expected at most the nominal energy");
-  }
-  if (p.charge_voltage_V > p.max_charge_voltage_V) {
-    r.error("charge_voltage_V", "expected at most max_charge_voltage_V");
-  }
-  if (p.min_discharge_voltage_V >= p.charge_voltage_V) {
-    r.error("min_discharge_voltage_V", "expected below charge_voltage_V");
+  for (const RatingProblem& problem : rating_problems(p)) {
+    const std::string name = problem.rating;
+    const char* unit = name.find("voltage") != std::string::npos ? "_V"
+                       : name.find("energy") != std::string::npos ? "_Wh"
+                                                                   : "_C";
+    r.error(name + unit, problem.message);
   }
   r.finish();
 }
 
 }  // namespace
+
+std::vector<RatingProblem> rating_problems(const ProductRatings& p) {
+  std::vector<RatingProblem> out;
+  if (p.usable_energy_Wh > p.nominal_energy_Wh) {
+    out.push_back({"usable_energy", "expected at most the nominal energy"});
+  }
+  if (p.charge_voltage_V > p.max_charge_voltage_V) {
+    out.push_back({"charge_voltage", "expected at most the maximum charge voltage"});
+  }
+  if (p.min_discharge_voltage_V >= p.charge_voltage_V) {
+    out.push_back({"min_discharge_voltage", "expected below the charge voltage"});
+  }
+  if (p.charge_min_C >= p.charge_max_C) {
+    out.push_back({"charge_max", "expected above the lowest charging temperature"});
+  }
+  if (p.discharge_min_C >= p.discharge_max_C) {
+    out.push_back({"discharge_max", "expected above the lowest discharging temperature"});
+  }
+  return out;
+}
 
 std::optional<Product> load_product_file(const std::filesystem::path& path, Diagnostics& diags) {
   const std::size_t before = diags.size();

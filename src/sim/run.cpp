@@ -16,6 +16,9 @@
 namespace stacksim::sim {
 namespace {
 
+RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig& config,
+                                const RunOptions& options);
+
 void track(UnitTotals& t, double voltage_V, double current_A, double dt_s) {
   const double ah = current_A * dt_s / 3600.0;
   const double wh = voltage_V * current_A * dt_s / 3600.0;
@@ -86,6 +89,20 @@ std::optional<SystemConfig> resolve_system(const scenario::Scenario& sc,
 
 RunOutcome run_scenario(const scenario::Scenario& sc, const SystemConfig& config,
                         const RunOptions& options) {
+  RunOutcome outcome = run_to_partial_files(sc, config, options);
+  if (!outcome.summary) {
+    // Nothing half-written stays behind.
+    std::error_code ignored;
+    std::filesystem::remove(options.out_dir / "signals.csv.partial", ignored);
+    std::filesystem::remove(options.out_dir / "summary.json.partial", ignored);
+  }
+  return outcome;
+}
+
+namespace {
+
+RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig& config,
+                                const RunOptions& options) {
   RunOutcome outcome;
   RunSummary summary;
   summary.seed = options.seed.value_or(sc.seed);
@@ -128,6 +145,9 @@ RunOutcome run_scenario(const scenario::Scenario& sc, const SystemConfig& config
   // 1-based profile step under way; 0 once the profile has ended.
   const auto step_column = [&] { return player.finished() ? 0 : player.step_index() + 1; };
   csv.row(0, step_column(), sampler, system);
+  // A row shows the step that was under way during the physics step ending at
+  // its time; the last row too, also when the profile ended with that step.
+  std::size_t last_step = step_column();
   const double dt_s = static_cast<double>(sc.step_ns) * 1e-9;
   std::int64_t now_ns = 0;
   while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
@@ -144,14 +164,14 @@ RunOutcome run_scenario(const scenario::Scenario& sc, const SystemConfig& config
       track(summary.units[b], system.branch_voltage_V(b), system.branch_current_A(b), dt_s);
       extremes(summary.units[b], sampler.unit(b), false);
     }
-    const std::size_t step_now = step_column();
+    last_step = step_column();
     player.after_step(obs, now_ns);
-    if (record) csv.row(now_ns, step_now, sampler, system);
+    if (record) csv.row(now_ns, last_step, sampler, system);
   }
   player.stop(now_ns);
   if (now_ns % sc.record_ns != 0) {
     sampler.sample(terminals, true);
-    csv.row(now_ns, step_column(), sampler, system);
+    csv.row(now_ns, last_step, sampler, system);
   }
   sampler.sample(terminals, true);
 
@@ -188,19 +208,21 @@ RunOutcome run_scenario(const scenario::Scenario& sc, const SystemConfig& config
   return outcome;
 }
 
+}  // namespace
+
 std::string result_line(const scenario::Scenario& sc, const SystemConfig& config,
                         const RunSummary& s, const std::filesystem::path& out_dir) {
-  char line[512];
-  std::snprintf(line, sizeof line,
-                "ok %s on %s (seed %llu): %s simulated in %lld steps; SOC %.1f%% -> %.1f%%; "
-                "cells %.3f..%.3f V; %.1f..%.1f C; %.3f kWh in, %.3f kWh out -> %s",
-                sc.name.c_str(), config.name.c_str(), static_cast<unsigned long long>(s.seed),
-                format_duration_ns(s.simulated_ns).c_str(), static_cast<long long>(s.steps),
-                s.system.soc_start * 100.0, s.system.soc_end * 100.0, s.system.cell_min_V,
-                s.system.cell_max_V, s.system.temp_min_C, s.system.temp_max_C,
-                s.system.energy_in_Wh / 1000.0, s.system.energy_out_Wh / 1000.0,
-                out_dir.string().c_str());
-  return line;
+  char numbers[256];
+  std::snprintf(numbers, sizeof numbers,
+                " simulated in %lld steps; SOC %.1f%% -> %.1f%%; cells %.3f..%.3f V; %.1f..%.1f C; "
+                "%.3f kWh in, %.3f kWh out -> ",
+                static_cast<long long>(s.steps), s.system.soc_start * 100.0,
+                s.system.soc_end * 100.0, s.system.cell_min_V, s.system.cell_max_V,
+                s.system.temp_min_C, s.system.temp_max_C, s.system.energy_in_Wh / 1000.0,
+                s.system.energy_out_Wh / 1000.0);
+  // Names and paths of any length around the fixed-size part.
+  return "ok " + sc.name + " on " + config.name + " (seed " + std::to_string(s.seed) +
+         "): " + format_duration_ns(s.simulated_ns) + numbers + out_dir.string();
 }
 
 }  // namespace stacksim::sim

@@ -1,6 +1,7 @@
 #include "sim/summary_json.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -23,6 +24,10 @@ double round_to(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
   return std::round(v * scale) / scale;
 }
+
+// Dividing (one rounding) gives the double nearest the exact time; multiplying
+// by 1e-9 (itself inexact) printed 120 s as 120.00000000000001.
+double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 
 Json totals(const UnitTotals& t) {
   return Json{{"name", t.name},
@@ -49,7 +54,7 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
     profile.push_back({{"step", e.step + 1},
                        {"pointer", sc.profile[e.step].pointer},
                        {"ended_at", format_duration_ns(e.time_ns)},
-                       {"ended_at_s", static_cast<double>(e.time_ns) * 1e-9},
+                       {"ended_at_s", seconds(e.time_ns)},
                        {"ended_by", e.reason}});
   }
   Json units = Json::array();
@@ -64,7 +69,7 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
                      {"cell", config.cell.name}}},
          {"result", "completed"},
          {"simulated", format_duration_ns(s.simulated_ns)},
-         {"simulated_s", static_cast<double>(s.simulated_ns) * 1e-9},
+         {"simulated_s", seconds(s.simulated_ns)},
          {"step", format_duration_ns(sc.step_ns)},
          {"steps", s.steps},
          {"terminals", totals(s.system)},

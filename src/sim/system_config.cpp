@@ -49,9 +49,7 @@ void apply_overrides(const JsonDocument& doc, const nlohmann::json& node, const 
         }
       }
     }
-    if (p.charge_voltage_V > p.max_charge_voltage_V) {
-      r.error("charge_voltage", "expected at most the maximum charge voltage");
-    }
+    for (const RatingProblem& problem : rating_problems(p)) r.error(problem.rating, problem.message);
     r.finish();
   }
   o.finish();

@@ -164,7 +164,7 @@ bool Scanner::begin_member(Frame& frame, std::string& pointer) {
     duplicates_ = true;
     diags_.add(file_, pointer, key_location,
                "duplicate key '" + key + "' (first at line " +
-                   std::to_string(it->second.line) + ")");
+                   std::to_string(it->second.line) + "); expected each key once");
   }
   skip_ws();
   if (!at(':')) return false;

@@ -109,16 +109,16 @@ TEST(ParseJsonDocument, DuplicateKeysAreErrorsAtTheSecondOccurrence) {
   EXPECT_EQ(diags.items()[0].pointer, "/b/x");
   EXPECT_EQ(diags.items()[0].location.line, 2);
   EXPECT_EQ(diags.items()[0].location.column, 16);
-  EXPECT_EQ(diags.items()[0].message, "duplicate key 'x' (first at line 2)");
+  EXPECT_EQ(diags.items()[0].message, "duplicate key 'x' (first at line 2); expected each key once");
   EXPECT_EQ(format_diagnostic(diags.items()[1]),
-            "dup.json:3:2: /a: duplicate key 'a' (first at line 1)");
+            "dup.json:3:2: /a: duplicate key 'a' (first at line 1); expected each key once");
 }
 
 TEST(ParseJsonDocument, DuplicateKeysCompareDecodedText) {
   Diagnostics diags;
   EXPECT_FALSE(parse_json_document("d.json", "{\"a\": 1, \"\\u0061\": 2}", diags));
   ASSERT_EQ(diags.size(), 1u);
-  EXPECT_EQ(diags.items()[0].message, "duplicate key 'a' (first at line 1)");
+  EXPECT_EQ(diags.items()[0].message, "duplicate key 'a' (first at line 1); expected each key once");
   EXPECT_EQ(diags.items()[0].location.column, 10);
 }
 
