@@ -167,9 +167,9 @@ TEST_P(RatingPoint, SixThousandCyclesEndAtSixtyPercent) {
   const CyclingResult r = run_rating_cycles(*cell, std::nullopt);
   EXPECT_NEAR(r.capacity_fraction, 0.60, 0.01)
       << "calendar " << r.calendar_loss << " cycle " << r.cycle_loss;
-  // 6000 cycles of 80 % of the present capacity are 4800 EFC (self-discharge
-  // shifts a few tenths of a cycle between the half-cycles).
-  EXPECT_NEAR(r.efc, 4800.0, 2.0);
+  // 6000 cycles of 80 % of the present capacity are 4800 EFC; the charge
+  // half-cycles take 1/eta more charge (eta 0.9995 in the files): +1.2 EFC.
+  EXPECT_NEAR(r.efc, 4800.0 * (1.0 + 0.5 * (1.0 / 0.9995 - 1.0)), 0.5);
   // The temperature stayed pinned.
   EXPECT_LT(r.max_temperature_C - kTemperatureC, 0.01);
   EXPECT_GT(r.min_temperature_C - kTemperatureC, -0.01);

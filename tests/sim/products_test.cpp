@@ -118,10 +118,13 @@ TEST_P(Product, CcCvChargeFillsEveryBranch) {
     if (steps > 10 && r.current_A < 0.05 * one_c_A) break;
   }
   RecordProperty("charge_s", steps);
+  double lowest_soc = 1.0;
   for (std::size_t b = 0; b < sys.branch_count(); ++b) {
     EXPECT_GE(sys.branch_soc(b), 0.99) << cfg.unit_name(b);
     EXPECT_LE(sys.branch_soc(b), 1.0) << cfg.unit_name(b);
+    lowest_soc = std::min(lowest_soc, sys.branch_soc(b));
   }
+  RecordProperty("lowest_branch_soc_permille", static_cast<int>(std::lround(lowest_soc * 1000.0)));
   // Full of the rated charge: 0.99 to 1 of it, within the 0.3 % capacity
   // spread and the 0.05 % coulombic loss.
   EXPECT_NEAR(charged_As / 3600.0, one_c_A, 0.02 * one_c_A);
