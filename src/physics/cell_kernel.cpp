@@ -133,7 +133,7 @@ bool PhysicsSystem::select_directions() {
   // of the direction it was driven in.
   const auto select = [&](std::size_t c, double i) {
     if ((i > 0.0 && s.direction[c] < 0.0) || (i < 0.0 && s.direction[c] > 0.0)) {
-      s.use_direction(c, i > 0.0);
+      load_set(c, i > 0.0);
       changed = true;
     }
   };

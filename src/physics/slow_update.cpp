@@ -36,19 +36,10 @@ void PhysicsSystem::refresh_coefficients() {
     const CellAgeing& a = ageing_[c];
     const double soc = s.soc[c];
     const double t_C = s.temperature_C[c];
-    const double r_factor = a.resistance_factor * (1.0 + a.resistance_growth);
-    const UniformTable2D::Weights w = p.charge.r0_ohm.weights(soc, t_C);
-    const Rc ch = rc_at(p.charge, w, r_factor, dt_s_);
-    const Rc dis = rc_at(p.discharge, w, r_factor, dt_s_);
-    s.r0c[c] = ch.r0; s.a1c[c] = ch.a1; s.b1c[c] = ch.b1; s.g1c[c] = ch.g1;
-    s.a2c[c] = ch.a2; s.b2c[c] = ch.b2; s.g2c[c] = ch.g2;
-    s.r0d[c] = dis.r0; s.a1d[c] = dis.a1; s.b1d[c] = dis.b1; s.g1d[c] = dis.g1;
-    s.a2d[c] = dis.a2; s.b2d[c] = dis.b2; s.g2d[c] = dis.g2;
     const double capacity_As = a.capacity_now_Ah() * 3600.0;
     s.soc_per_As[c] = 1.0 / capacity_As;
     s.capacity_As[c] = capacity_As;
     max_soc_per_As_ = std::max(max_soc_per_As_, s.soc_per_As[c]);
-    s.charge_eff[c] = p.coulombic_efficiency;
     s.sd_current_A[c] = p.self_discharge_per_s * a.self_discharge_factor *
                         arrhenius_rate(p.self_discharge_activation_J_per_mol, t_C,
                                        p.ocv.reference_temperature_C) *
@@ -61,8 +52,32 @@ void PhysicsSystem::refresh_coefficients() {
     s.ocv_shift_V[c] = (t_C - t.reference_temperature_C) * dudt;
     s.reversible_heat_V[c] = (t_C + kZeroCelsius_K) * dudt;
     s.half_gap_V[c] = t.nodes[i].half_gap_V + t.nodes[i].dhalf_gap * f;
-    s.use_direction(c, s.direction[c] > 0.0);
+    load_set(c, s.direction[c] > 0.0);
   }
+}
+
+void PhysicsSystem::load_set(std::size_t c, bool charge) {
+  // Only the set in use is kept: the other one is computed when the current
+  // reverses, which is rare against the slow period.
+  CellArrays& s = cells_;
+  const CellParams& p = cell_type(c);
+  const CellAgeing& a = ageing_[c];
+  const double r_factor = a.resistance_factor * (1.0 + a.resistance_growth);
+  const RcTables& tables = charge ? p.charge : p.discharge;
+  const Rc rc = rc_at(tables, tables.r0_ohm.weights(s.soc[c], s.temperature_C[c]), r_factor, dt_s_);
+  const double a1_old = s.a1[c], a2_old = s.a2[c];
+  s.r0[c] = rc.r0;
+  s.a1[c] = rc.a1;
+  s.b1[c] = rc.b1;
+  s.g1[c] = rc.g1;
+  s.a2[c] = rc.a2;
+  s.b2[c] = rc.b2;
+  s.g2[c] = rc.g2;
+  s.eta[c] = charge ? p.coulombic_efficiency : 1.0;
+  s.z_ohm[c] = rc.r0 + rc.b1 + rc.b2;
+  // The Thevenin source holds the RC decay of the set in use.
+  s.e_V[c] += (rc.a1 - a1_old) * s.v1_V[c] + (rc.a2 - a2_old) * s.v2_V[c];
+  s.direction[c] = charge ? 1.0 : -1.0;
 }
 
 void PhysicsSystem::refresh_thevenin() {

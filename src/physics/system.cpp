@@ -29,27 +29,11 @@ double sum(const double* x, std::size_t n) {
 
 void CellArrays::resize(std::size_t n) {
   for (auto* v : {&soc, &v1_V, &v2_V, &hyst, &temperature_C, &current_A, &voltage_V, &heat_J,
-                  &r0c, &a1c, &b1c, &g1c, &a2c, &b2c, &g2c, &r0d, &a1d, &b1d, &g1d, &a2d, &b2d,
-                  &g2d, &r0, &a1, &b1, &g1, &a2, &b2, &g2, &eta, &charge_eff, &soc_per_As, &capacity_As,
+                  &r0, &a1, &b1, &g1, &a2, &b2, &g2, &eta, &soc_per_As, &capacity_As,
                   &sd_current_A, &ocv_shift_V, &reversible_heat_V, &half_gap_V, &e_V, &z_ohm}) {
     v->assign(n, 0.0);
   }
   direction.assign(n, -1.0);
-}
-
-void CellArrays::use_direction(std::size_t c, bool charge) {
-  const double a1_old = a1[c], a2_old = a2[c];
-  if (charge) {
-    r0[c] = r0c[c]; a1[c] = a1c[c]; b1[c] = b1c[c]; g1[c] = g1c[c];
-    a2[c] = a2c[c]; b2[c] = b2c[c]; g2[c] = g2c[c]; eta[c] = charge_eff[c];
-  } else {
-    r0[c] = r0d[c]; a1[c] = a1d[c]; b1[c] = b1d[c]; g1[c] = g1d[c];
-    a2[c] = a2d[c]; b2[c] = b2d[c]; g2[c] = g2d[c]; eta[c] = 1.0;
-  }
-  z_ohm[c] = r0[c] + b1[c] + b2[c];
-  // The Thevenin source holds the RC decay of the set in use.
-  e_V[c] += (a1[c] - a1_old) * v1_V[c] + (a2[c] - a2_old) * v2_V[c];
-  direction[c] = charge ? 1.0 : -1.0;
 }
 
 PhysicsSystem::PhysicsSystem(SystemLayout layout, std::uint64_t seed)
@@ -302,7 +286,8 @@ TerminalResult PhysicsSystem::step(std::int64_t dt_ns, const TerminalCommand& co
   return result;
 }
 
-void PhysicsSystem::branch_thevenin(std::size_t b, double& e, double& z) {
+void PhysicsSystem::branch_thevenin(std::size_t b, double& e, double& z, double* group_e,
+                                    double* group_z) const {
   const BranchInfo& bi = branches_[b];
   e = 0.0;
   z = layout_.branches[b].resistance_ohm;
@@ -327,8 +312,10 @@ void PhysicsSystem::branch_thevenin(std::size_t b, double& e, double& z) {
       gz = 1.0 / s;
       ge = w / s;
     }
-    group_e_V_[g] = ge;
-    group_z_ohm_[g] = gz;
+    if (group_e) {
+      group_e[g] = ge;
+      group_z[g] = gz;
+    }
     // The bleed resistor draws its current from the group.
     e += ge - gz * group_bleed_A_[g];
     z += gz;
@@ -343,13 +330,20 @@ void PhysicsSystem::solve_branch_currents(const TerminalCommand& command,
   double inv_z_sum = 0.0, e_over_z_sum = 0.0;
   std::size_t closed = 0, last_closed = 0;
   for (std::size_t b = 0; b < branches_.size(); ++b) {
-    branch_thevenin(b, branch_e_V_[b], branch_z_ohm_[b]);
     if (branch_closed_[b]) {
-      inv_z_sum += 1.0 / branch_z_ohm_[b];
-      e_over_z_sum += branch_e_V_[b] / branch_z_ohm_[b];
       ++closed;
       last_closed = b;
     }
+  }
+  // One closed branch of single cells taking a given current needs no
+  // Thevenin view: the branch current is the command.
+  const bool direct = closed == 1 && command.mode == TerminalCommand::Mode::kCurrent &&
+                      branch_simple_[last_closed] && !bleed_active_;
+  for (std::size_t b = 0; b < branches_.size() && !direct; ++b) {
+    if (!branch_closed_[b]) continue;
+    branch_thevenin(b, branch_e_V_[b], branch_z_ohm_[b], group_e_V_.data(), group_z_ohm_.data());
+    inv_z_sum += 1.0 / branch_z_ohm_[b];
+    e_over_z_sum += branch_e_V_[b] / branch_z_ohm_[b];
   }
   std::fill(branch_current_A_.begin(), branch_current_A_.end(), 0.0);
   if (closed == 0) {
@@ -357,6 +351,11 @@ void PhysicsSystem::solve_branch_currents(const TerminalCommand& command,
         (command.mode == TerminalCommand::Mode::kCurrent && command.current_A != 0.0) ||
         (command.mode == TerminalCommand::Mode::kPower && command.power_W != 0.0) ||
         command.mode == TerminalCommand::Mode::kVoltage;
+    return;
+  }
+  if (direct) {
+    branch_current_A_[last_closed] = command.current_A;
+    result.current_A = command.current_A;
     return;
   }
   const double e_sys = e_over_z_sum / inv_z_sum;

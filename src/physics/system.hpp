@@ -24,15 +24,12 @@ struct CellArrays {
   std::vector<double> current_A, voltage_V;
   // Heat released since the last slow update.
   std::vector<double> heat_J;
-  // Coefficients for the present dt and both directions (c = charge,
-  // d = discharge), refreshed on the slow period.
-  std::vector<double> r0c, a1c, b1c, g1c, a2c, b2c, g2c;
-  std::vector<double> r0d, a1d, b1d, g1d, a2d, b2d, g2d;
-  // The set in use, copied from the c or d set when a cell's current changes
-  // sign; at rest a cell keeps the set of its last direction.
+  // Coefficients for the present dt of the direction in use (R0, the RC
+  // pairs' decay a, gain b = R(1-a) and conductance g = 1/R, coulombic
+  // efficiency), refreshed on the slow period and when a cell's current
+  // changes sign; at rest a cell keeps the set of its last direction.
   std::vector<double> r0, a1, b1, g1, a2, b2, g2, eta;
   std::vector<double> direction;       // +1 charge set in use, -1 discharge
-  std::vector<double> charge_eff;      // coulombic efficiency on charge
   std::vector<double> soc_per_As;      // 1 / capacity in coulomb
   std::vector<double> capacity_As;     // present capacity in coulomb
   std::vector<double> sd_current_A;    // self-discharge as an internal current
@@ -45,7 +42,6 @@ struct CellArrays {
   std::vector<double> e_V, z_ohm;
 
   void resize(std::size_t n);
-  void use_direction(std::size_t c, bool charge);
 };
 
 // Per-cell ageing and spread (slow, not touched by the kernel).
@@ -141,9 +137,11 @@ class PhysicsSystem {
   // Charge-weighted mean SOC of the branch's cells: the ground truth.
   double branch_soc(std::size_t b) const;
   double branch_capacity_Ah(std::size_t b) const;  // weakest series group
-  // Open-circuit view of the branch: voltage with zero current now.
-  double branch_thevenin_V(std::size_t b) const { return branch_e_V_[b]; }
-  double branch_thevenin_ohm(std::size_t b) const { return branch_z_ohm_[b]; }
+  // Thevenin view of the branch for a current held over the next step:
+  // V = E + Z*I (E includes the bleed currents, Z the branch resistance).
+  void branch_thevenin(std::size_t b, double& e_V, double& z_ohm) const {
+    branch_thevenin(b, e_V, z_ohm, nullptr, nullptr);
+  }
   // Energy dissipated in the bleed resistors and branch resistances so far.
   double external_heat_J() const { return external_heat_J_; }
   // Heat released in cells so far (includes heat already passed to nodes).
@@ -161,11 +159,13 @@ class PhysicsSystem {
   void thermal_update(double elapsed_s);
   void ageing_accumulate(double elapsed_s);
   void ageing_apply();
-  void branch_thevenin(std::size_t b, double& e, double& z);
+  // Also stores each group's own view when given somewhere to put it.
+  void branch_thevenin(std::size_t b, double& e, double& z, double* group_e, double* group_z) const;
   void update_bleed();
   void solve_branch_currents(const TerminalCommand& command, TerminalResult& result);
   void distribute_currents();
   bool select_directions();  // true if any cell changed its parameter set
+  void load_set(std::size_t c, bool charge);  // a direction's coefficients at the cell's SOC, T
   void run_cell_kernel();
   void collect_outputs(TerminalResult& result);
 
@@ -187,7 +187,8 @@ class PhysicsSystem {
   std::vector<double> thermal_scratch_, module_scratch_;  // previous temperatures
   std::vector<double> decay_scratch_;
   std::vector<char> branch_closed_;
-  std::vector<double> branch_current_A_, branch_voltage_V_, branch_e_V_, branch_z_ohm_;
+  std::vector<double> branch_current_A_, branch_voltage_V_;
+  std::vector<double> branch_e_V_, branch_z_ohm_;  // of the last step that solved the split
   // Cells of a branch share its current (less bleed, split over parallel
   // cells): ageing throughput is counted per branch.
   std::vector<double> branch_abs_charge_As_, branch_sq_current_A2s_;
