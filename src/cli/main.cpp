@@ -12,6 +12,8 @@
 #include <CLI/CLI.hpp>
 
 #include "scenario/scenario.hpp"
+#include "sim/bms_setup.hpp"
+#include "sim/firmware_plugin.hpp"
 #include "sim/run.hpp"
 #include "sim/system_config.hpp"
 #include "util/diagnostics.hpp"
@@ -45,15 +47,65 @@ int report(const Diagnostics& diags) {
   return kExitBadInput;
 }
 
+// --firmware ROLE=PATH, each checked against the system's roles and loaded.
+std::optional<stacksim::sim::FirmwareChoice> load_firmware_options(
+    const std::vector<std::string>& options, const stacksim::scenario::Scenario& sc,
+    const stacksim::sim::SystemConfig& system, Diagnostics& diags) {
+  stacksim::sim::FirmwareChoice choice;
+  const std::size_t before = diags.size();
+  const auto roles = stacksim::sim::roles_of(system);
+  std::string role_list;
+  for (const std::string& r : roles) role_list += (role_list.empty() ? "" : ", ") + r;
+  for (const std::string& option : options) {
+    const auto eq = option.find('=');
+    const std::string role = eq == std::string::npos ? "" : option.substr(0, eq);
+    const std::string path = eq == std::string::npos ? "" : option.substr(eq + 1);
+    if (role.empty() || path.empty()) {
+      diags.add("--firmware", "", {}, "expected ROLE=PATH.so, got \"" + option + "\"");
+      continue;
+    }
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+      diags.add("--firmware", "", {}, "expected a role of " + system.name + " (" + role_list +
+                                          "), got \"" + role + "\"");
+      continue;
+    }
+    if (!sc.bms.firmware) {
+      diags.add(sc.file, "/bms/firmware", {},
+                "the scenario runs without firmware (\"none\"); expected \"reference\" to use "
+                "--firmware");
+      continue;
+    }
+    std::string error;
+    auto image = stacksim::sim::load_firmware_plugin(path, error);
+    if (!image) {
+      diags.add(path, "", {}, error.substr(std::min(error.size(), path.size() + 2)));
+      continue;
+    }
+    auto& slot = role == "bcu" ? choice.bcu : role == "module" ? choice.module : choice.pack;
+    if (slot) {
+      diags.add("--firmware", "", {}, "expected one firmware per role; \"" + role + "\" given twice");
+      continue;
+    }
+    slot = std::move(image);
+  }
+  if (diags.size() != before) return std::nullopt;
+  return choice;
+}
+
 int run_command(const std::string& file, const std::string& out, std::optional<std::uint64_t> seed,
-                const fs::path& data) {
+                const std::vector<std::string>& firmware, const fs::path& data) {
   Diagnostics diags;
   auto sc = stacksim::scenario::load_scenario(file, diags);
   if (!sc) return report(diags);
   auto system = stacksim::sim::resolve_system(*sc, data, diags);
   if (!system) return report(diags);
+  std::optional<stacksim::sim::BmsSetup> bms;
+  const auto choice = load_firmware_options(firmware, *sc, *system, diags);
+  if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
+  if (!diags.empty()) return report(diags);
   const fs::path out_dir = out.empty() ? fs::path("out") / fs::path(file).stem() : fs::path(out);
-  const auto outcome = stacksim::sim::run_scenario(*sc, *system, {data, out_dir, seed});
+  stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr};
+  const auto outcome = stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
     return kExitRunFailed;
@@ -66,7 +118,9 @@ int check_command(const std::vector<std::string>& files, const fs::path& data) {
   Diagnostics diags;
   for (const std::string& file : files) {
     auto sc = stacksim::scenario::load_scenario(file, diags);
-    if (sc) stacksim::sim::resolve_system(*sc, data, diags);
+    if (!sc) continue;
+    const auto system = stacksim::sim::resolve_system(*sc, data, diags);
+    if (system && sc->bms.firmware) stacksim::sim::load_bms_setup(data, *system, *sc, {}, diags);
   }
   if (!diags.empty()) {
     std::fputs(diags.format().c_str(), stderr);
@@ -117,6 +171,11 @@ int main(int argc, char** argv) {
   run->add_option("scenario", scenario_file, "Scenario file (JSON)")->required();
   run->add_option("--out", out_dir, "Output directory (default: out/<scenario file name>)");
   run->add_option("--seed", seed, "Seed for this run (overrides the scenario's)");
+  std::vector<std::string> firmware;
+  run->add_option("--firmware", firmware,
+                  "ROLE=PATH.so: run a firmware plugin on every board of that role "
+                  "(bcu, module, pack); the built-in reference firmware elsewhere")
+      ->allow_extra_args(false);
 
   std::vector<std::string> check_files;
   CLI::App* check = app.add_subcommand("check", "Check scenario files without running them");
@@ -131,7 +190,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
   const fs::path data = data_dir(data_option);
-  if (run->parsed()) return run_command(scenario_file, out_dir, seed, data);
+  if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, data);
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
   return kExitBadInput;

@@ -56,6 +56,22 @@ struct InitialUnit {
   std::optional<double> temperature_C;
 };
 
+// The BMS side of a run.
+struct BmsSetup {
+  // "reference": the built-in firmware on every board (a --firmware option
+  // may replace it per role); "none": no boards at all, the physics alone
+  // with every branch closed (the runs of the first release).
+  bool firmware = true;
+  // "button": the operator closes the breaker at 0 s and holds the start /
+  // POWER button long enough (the product's long press plus 0.5 s) to start
+  // the system; "off": nobody touches it.
+  bool power_on = true;
+  // Overrides of the product's firmware parameters (models/firmware), by key;
+  // checked against the product's keys when the system is known.
+  std::vector<std::pair<std::string, std::int64_t>> parameters;
+  std::string parameters_pointer;
+};
+
 struct Scenario {
   std::string file;        // as given by the user
   std::string sha256;      // of the file's bytes
@@ -63,6 +79,10 @@ struct Scenario {
   std::string description;
   std::string system;      // a configs/ name
   std::uint64_t seed = 0;
+  // Local calendar time at 0 s, seconds since 1970-01-01T00:00:00 (the
+  // boards' real-time clocks start here; the full-charge window needs it).
+  std::int64_t start_epoch_s = 0;
+  BmsSetup bms;
   std::int64_t duration_ns = 0;
   std::int64_t step_ns = 0;
   std::int64_t record_ns = 0;
@@ -78,6 +98,11 @@ struct Scenario {
 
 // Reads and checks a scenario file. Every problem goes to `diags`; nullopt if
 // there was any.
+// "YYYY-MM-DDTHH:MM:SS" to seconds since 1970-01-01T00:00:00 (proleptic
+// Gregorian, no time zone: the scenario's local time).
+std::optional<std::int64_t> parse_local_time(const std::string& text);
+inline constexpr const char* kDefaultStart = "2026-01-01T00:00:00";
+
 std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnostics& diags);
 
 }  // namespace stacksim::scenario

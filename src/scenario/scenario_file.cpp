@@ -1,5 +1,6 @@
 // Reading a scenario file: every key is known, every quantity has its unit,
 // every problem is reported with file, line, column and JSON pointer.
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -218,6 +219,31 @@ void read_initial(const Reader& rd, ObjectReader& top, Scenario& s) {
   r.finish();
 }
 
+void read_bms(Reader& rd, ObjectReader& parent, Scenario& s) {
+  const nlohmann::json* node = parent.child("bms", false);
+  if (node == nullptr) return;
+  ObjectReader r(rd.doc, *node, parent.pointer_of("bms"), rd.diags);
+  if (auto f = r.choice("firmware", false, {"reference", "none"})) s.bms.firmware = *f == "reference";
+  if (auto p = r.choice("power_on", false, {"button", "off"})) s.bms.power_on = *p == "button";
+  if (const nlohmann::json* params = r.child("parameters", false)) {
+    s.bms.parameters_pointer = r.pointer_of("parameters");
+    if (!params->is_object()) {
+      rd.doc.error(rd.diags, s.bms.parameters_pointer,
+                   "expected an object of firmware parameter keys and integer values");
+    } else {
+      for (const auto& [key, value] : params->items()) {
+        const std::string pointer = json_pointer_append(s.bms.parameters_pointer, key);
+        if (!value.is_number_integer()) {
+          rd.doc.error(rd.diags, pointer, "expected an integer in the parameter's unit");
+          continue;
+        }
+        s.bms.parameters.emplace_back(key, value.get<std::int64_t>());
+      }
+    }
+  }
+  r.finish();
+}
+
 std::optional<std::string> read_file(const std::filesystem::path& path, Diagnostics& diags) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -230,6 +256,33 @@ std::optional<std::string> read_file(const std::filesystem::path& path, Diagnost
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_local_time(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char tail = 0;
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) != 6) {
+    return std::nullopt;
+  }
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int month_days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] || h > 23 || mi > 59 ||
+      sec > 59) {
+    return std::nullopt;
+  }
+  // Days from civil (H. Hinnant's algorithm).
+  const int yy = mo <= 2 ? y - 1 : y;
+  const int era = yy / 400;
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+  return days * 86400 + h * 3600 + mi * 60 + sec;
+}
 
 std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnostics& diags) {
   const std::size_t before = diags.size();
@@ -248,6 +301,14 @@ std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnos
   s.description = r.string("description", false).value_or("");
   s.system = r.string("system", true).value_or("");
   s.seed = static_cast<std::uint64_t>(r.integer("seed", false, 0, std::numeric_limits<std::int64_t>::max()).value_or(0));
+  const std::string start = r.string("start", false).value_or(kDefaultStart);
+  if (auto t = parse_local_time(start)) {
+    s.start_epoch_s = *t;
+  } else {
+    r.error("start", "expected a local date and time \"YYYY-MM-DDTHH:MM:SS\" between 1970 and "
+                     "9999, got \"" + start + "\"");
+  }
+  read_bms(rd, r, s);
   const auto duration = r.duration_ns("duration", true);
   // A step or record interval written wrongly is reported once; nothing else
   // is then checked against it.

@@ -4,9 +4,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <system_error>
 
 #include "physics/system.hpp"
+#include "sim/bms_report.hpp"
+#include "sim/bms_setup.hpp"
+#include "sim/plant.hpp"
 #include "sim/model_files.hpp"
 #include "sim/observation.hpp"
 #include "sim/signals_csv.hpp"
@@ -95,6 +99,7 @@ RunOutcome run_scenario(const scenario::Scenario& sc, const SystemConfig& config
     std::error_code ignored;
     std::filesystem::remove(options.out_dir / "signals.csv.partial", ignored);
     std::filesystem::remove(options.out_dir / "summary.json.partial", ignored);
+    std::filesystem::remove(options.out_dir / "firmware.log.partial", ignored);
   }
   return outcome;
 }
@@ -108,6 +113,13 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   summary.seed = options.seed.value_or(sc.seed);
   physics::PhysicsSystem system(config.layout(), summary.seed);
   initialise(system, sc);
+  std::unique_ptr<Plant> plant;
+  if (options.bms != nullptr) {
+    const BmsSetup& bms = *options.bms;
+    plant = std::make_unique<Plant>(system, config, bms.hardware, bms.params, bms.firmware,
+                                    summary.seed, sc.start_epoch_s);
+    if (sc.bms.power_on) plant->operator_start(0, bms.start_hold_ns);
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(options.out_dir, ec);
@@ -120,7 +132,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   std::vector<std::string> names;
   for (std::size_t b = 0; b < system.branch_count(); ++b) names.push_back(config.unit_name(b));
   SignalsCsv csv;
-  if (!csv.open(csv_partial, names)) {
+  if (!csv.open(csv_partial, names, plant != nullptr)) {
     outcome.error = io_error(csv_partial, errno);
     return outcome;
   }
@@ -144,14 +156,16 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   ProfilePlayer player(sc.profile, config.nominal_capacity_Ah());
   // 1-based profile step under way; 0 once the profile has ended.
   const auto step_column = [&] { return player.finished() ? 0 : player.step_index() + 1; };
-  csv.row(0, step_column(), sampler, system);
+  CrossCheck cross(system.branch_count());
+  csv.row(0, step_column(), sampler, system, plant.get());
   // A row shows the step that was under way during the physics step ending at
   // its time; the last row too, also when the profile ended with that step.
   std::size_t last_step = step_column();
   const double dt_s = static_cast<double>(sc.step_ns) * 1e-9;
   std::int64_t now_ns = 0;
   while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
-    terminals = system.step(sc.step_ns, player.command());
+    terminals = plant ? plant->step(now_ns, sc.step_ns, player.command())
+                      : system.step(sc.step_ns, player.command());
     now_ns += sc.step_ns;
     ++summary.steps;
     summary.open_circuit_steps += terminals.open_circuit ? 1 : 0;
@@ -166,12 +180,15 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     }
     last_step = step_column();
     player.after_step(obs, now_ns);
-    if (record) csv.row(now_ns, last_step, sampler, system);
+    if (record) {
+      csv.row(now_ns, last_step, sampler, system, plant.get());
+      if (plant) cross.compare(*plant, sampler);
+    }
   }
   player.stop(now_ns);
   if (now_ns % sc.record_ns != 0) {
     sampler.sample(terminals, true);
-    csv.row(now_ns, last_step, sampler, system);
+    csv.row(now_ns, last_step, sampler, system, plant.get());
   }
   sampler.sample(terminals, true);
 
@@ -189,6 +206,14 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   summary.cell_heat_J = system.cell_heat_total_J();
   summary.external_heat_J = system.external_heat_J();
 
+  if (plant) {
+    summary.bms = summarise_bms(*plant, *options.bms, cross);
+    const auto log_partial = options.out_dir / "firmware.log.partial";
+    if (!write_firmware_log(log_partial, *plant)) {
+      outcome.error = io_error(log_partial, errno);
+      return outcome;
+    }
+  }
   if (!csv.close()) {
     outcome.error = io_error(csv_partial, errno);
     return outcome;
@@ -199,6 +224,10 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     return outcome;
   }
   std::filesystem::rename(csv_partial, csv_path, ec);
+  if (!ec && plant) {
+    std::filesystem::rename(options.out_dir / "firmware.log.partial",
+                            options.out_dir / "firmware.log", ec);
+  }
   if (!ec) std::filesystem::rename(json_partial, options.out_dir / "summary.json", ec);
   if (ec) {
     outcome.error = "cannot rename the outputs in " + options.out_dir.string() + ": " + ec.message();

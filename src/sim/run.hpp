@@ -15,10 +15,38 @@
 
 namespace stacksim::sim {
 
+struct BmsSetup;
+
 struct RunOptions {
   std::filesystem::path data_dir;  // holds models/ and configs/
   std::filesystem::path out_dir;
   std::optional<std::uint64_t> seed;  // overrides the scenario's
+  // Boards and firmware (load_bms_setup); null runs the physics alone.
+  const BmsSetup* bms = nullptr;
+};
+
+// The BMS as the simulator saw it, per unit, at the end of the run.
+struct BmsUnitEnd {
+  std::string state;         // bms_state_name, "off" or "booting"
+  double soc_pct = 0.0;      // the firmware's estimate
+  std::uint32_t alarms = 0, protections = 0, faults = 0;
+  bool path_closed = false;
+  // Largest difference between the firmware's min/max cell voltage and
+  // temperature and the physics' at the same record instants.
+  double cell_error_max_mV = 0.0;
+  double temp_error_max_C = 0.0;
+  std::int64_t compared = 0;  // record instants compared
+};
+
+struct BmsSummary {
+  struct Firmware {
+    std::string role, name, version, origin;
+  };
+  std::vector<Firmware> firmware;
+  std::vector<BmsUnitEnd> units;
+  std::size_t boards = 0;
+  std::size_t log_lines = 0;
+  std::uint64_t can_frames = 0, rs485_bursts = 0, rs485_collisions = 0;
 };
 
 // Totals and extremes of one unit (string or pack) over the run.
@@ -44,6 +72,7 @@ struct RunSummary {
   std::int64_t power_limited_steps = 0;
   double cell_heat_J = 0.0;
   double external_heat_J = 0.0;
+  std::optional<BmsSummary> bms;
 };
 
 // A system checked against a scenario: what run_scenario needs. Problems with

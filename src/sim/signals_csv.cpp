@@ -4,11 +4,27 @@
 
 namespace stacksim::sim {
 
+const char* bms_state_name(ssim_bms_state state) {
+  switch (state) {
+    case SSIM_STATE_SHUTDOWN: return "shutdown";
+    case SSIM_STATE_STANDBY: return "standby";
+    case SSIM_STATE_CHARGE: return "charge";
+    case SSIM_STATE_DISCHARGE: return "discharge";
+    case SSIM_STATE_FULL_CHARGE: return "full-charge";
+    case SSIM_STATE_PROTECT: return "protect";
+    case SSIM_STATE_FAULT: return "fault";
+    case SSIM_STATE_OVER_DISCHARGED: return "over-discharged";
+    case SSIM_STATE_STARTING: return "starting";
+  }
+  return "unknown";
+}
+
 SignalsCsv::~SignalsCsv() {
   if (file_) std::fclose(file_);
 }
 
-bool SignalsCsv::open(const std::filesystem::path& path, const std::vector<std::string>& units) {
+bool SignalsCsv::open(const std::filesystem::path& path, const std::vector<std::string>& units,
+                      bool bms) {
   file_ = std::fopen(path.c_str(), "wb");
   if (!file_) return false;
   buffer_.resize(1 << 20);
@@ -20,13 +36,18 @@ bool SignalsCsv::open(const std::filesystem::path& path, const std::vector<std::
                                "temp_min_C", "temp_max_C"}) {
       std::fprintf(file_, ",%s_%s", u.c_str(), column);
     }
+    if (!bms) continue;
+    for (const char* column : {"bms_state", "bms_soc_pct", "charge_limit_A", "discharge_limit_A",
+                               "alarms", "protections", "faults", "path_closed"}) {
+      std::fprintf(file_, ",%s_%s", u.c_str(), column);
+    }
   }
   std::fputc('\n', file_);
   return true;
 }
 
 void SignalsCsv::row(std::int64_t time_ns, std::size_t step, const Sampler& sampler,
-                     const physics::PhysicsSystem& s) {
+                     const physics::PhysicsSystem& s, const Plant* plant) {
   const Observation& o = sampler.observation();
   // Time from the integer count: exact to the millisecond, no float drift.
   const std::int64_t ms = time_ns / 1'000'000;
@@ -39,6 +60,18 @@ void SignalsCsv::row(std::int64_t time_ns, std::size_t step, const Sampler& samp
     std::fprintf(file_, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f", s.branch_voltage_V(b),
                  s.branch_current_A(b), s.branch_soc(b) * 100.0, u.cell_min_V, u.cell_max_V,
                  u.temp_min_C, u.temp_max_C);
+    if (plant == nullptr) continue;
+    const hw::Board& board = plant->board(plant->master(b));
+    const auto& st = board.last_status();
+    if (!board.powered() || !st) {
+      std::fprintf(file_, ",%s,,,,,,,%d", board.powered() ? "booting" : "off",
+                   board.main_path_closed() ? 1 : 0);
+      continue;
+    }
+    std::fprintf(file_, ",%s,%.1f,%.3f,%.3f,0x%08" PRIx32 ",0x%08" PRIx32 ",0x%08" PRIx32 ",%d",
+                 bms_state_name(st->state), st->soc_permille / 10.0, st->charge_limit_mA / 1000.0,
+                 st->discharge_limit_mA / 1000.0, st->alarms, st->protections, st->faults,
+                 board.main_path_closed() ? 1 : 0);
   }
   std::fputc('\n', file_);
 }

@@ -10,8 +10,12 @@
 #include "physics/command.hpp"
 #include "physics/system.hpp"
 #include "sim/observation.hpp"
+#include "sim/plant.hpp"
 
 namespace stacksim::sim {
+
+// "standby", "charge", ... as CSV and summary write them.
+const char* bms_state_name(ssim_bms_state state);
 
 class SignalsCsv {
  public:
@@ -21,10 +25,13 @@ class SignalsCsv {
   ~SignalsCsv();
 
   // Opens `path` and writes the header; false (with errno set) on failure.
-  bool open(const std::filesystem::path& path, const std::vector<std::string>& unit_names);
+  // With `bms`, each unit also gets its master board's view: BMS state, SOC,
+  // current limits, alarm / protection / fault bits, power path.
+  bool open(const std::filesystem::path& path, const std::vector<std::string>& unit_names,
+            bool bms = false);
   // `sampler` must have sampled this instant with the SOC.
   void row(std::int64_t time_ns, std::size_t profile_step, const Sampler& sampler,
-           const physics::PhysicsSystem& system);
+           const physics::PhysicsSystem& system, const Plant* plant = nullptr);
   // Flushes and closes; false if anything failed to be written.
   bool close();
 

@@ -18,6 +18,41 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+std::string hex32(std::uint32_t v) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08x", v);
+  return text;
+}
+
+Json bms_json(const BmsSummary& b, const std::vector<UnitTotals>& totals) {
+  Json firmware = Json::array();
+  for (const auto& f : b.firmware) {
+    firmware.push_back({{"role", f.role}, {"name", f.name}, {"version", f.version},
+                        {"origin", f.origin}});
+  }
+  Json units = Json::array();
+  for (std::size_t i = 0; i < b.units.size(); ++i) {
+    const BmsUnitEnd& u = b.units[i];
+    units.push_back({{"name", i < totals.size() ? totals[i].name : ""},
+                     {"state", u.state},
+                     {"soc_pct", u.soc_pct},
+                     {"alarms", hex32(u.alarms)},
+                     {"protections", hex32(u.protections)},
+                     {"faults", hex32(u.faults)},
+                     {"path_closed", u.path_closed},
+                     {"cross_check", {{"instants", u.compared},
+                                      {"cell_error_max_mV", std::round(u.cell_error_max_mV * 10) / 10},
+                                      {"temp_error_max_C", std::round(u.temp_error_max_C * 100) / 100}}}});
+  }
+  return {{"firmware", firmware},
+          {"boards", b.boards},
+          {"units", units},
+          {"log_lines", b.log_lines},
+          {"buses", {{"can_frames", b.can_frames},
+                     {"rs485_bursts", b.rs485_bursts},
+                     {"rs485_collisions", b.rs485_collisions}}}};
+}
+
 // Rounded to `decimals` so the file shows meaningful digits, not binary noise
 // (dividing by the power of ten gives the double nearest the decimal).
 double round_to(double v, int decimals) {
@@ -79,6 +114,7 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
                     {"power_limited_steps", s.power_limited_steps}}},
          {"heat", {{"cells_J", round_to(s.cell_heat_J, 3)},
                    {"resistors_J", round_to(s.external_heat_J, 3)}}}};
+  if (s.bms) j["bms"] = bms_json(*s.bms, s.units);
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return false;
   const std::string text = j.dump(2) + "\n";

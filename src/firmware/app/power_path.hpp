@@ -1,0 +1,61 @@
+// The main power path of a BCU or pack: negative contactor, pre-charge relay
+// through its resistor, positive contactor; the sequence that closes and
+// opens them, and the diagnosis of what the auxiliary contacts and the link
+// voltage say about them (welded, stuck open, pre-charge failure).
+//
+// Close:  NEG on -> settle -> PRE on -> link >= done% of battery (or time-out:
+//         pre-charge fault) -> POS on -> settle -> PRE off -> closed.
+// Open:   POS off -> settle -> NEG off -> settle -> both feedbacks open, else
+//         welded.
+// Called every 10 ms with the latest measurements.
+#pragma once
+
+#include <cstdint>
+
+#include "stacksim/hal.h"
+
+namespace stacksim::fw {
+
+struct PowerPathConfig {
+  bool has_precharge = true;
+  std::uint32_t settle_ms = 60;              // contactor close/open time plus margin
+  std::uint32_t precharge_timeout_ms = 3000;
+  std::int32_t precharge_done_permille = 950;  // link voltage / battery voltage
+  std::int32_t precharge_min_battery_mV = 1000;
+};
+
+class PowerPath {
+ public:
+  enum class State : std::uint8_t {
+    kOpen, kClosingNegative, kPrecharging, kClosingPositive, kClosed, kOpeningPositive,
+    kOpeningNegative
+  };
+
+  void configure(const ssim_hal* hal, const PowerPathConfig& config);
+  void request_close() { want_closed_ = true; }
+  void request_open() { want_closed_ = false; }
+  void update(std::uint32_t now_ms, std::int32_t battery_mV, std::int32_t link_mV);
+
+  State state() const { return state_; }
+  bool closed() const { return state_ == State::kClosed; }
+  bool open() const { return state_ == State::kOpen; }
+  // SSIM_FAULT_PRECHARGE, SSIM_FAULT_CONTACTOR_WELDED, SSIM_FAULT_CONTACTOR_STUCK_OPEN.
+  std::uint32_t faults() const { return faults_; }
+  // Faults latch until the board is powered again (service), but a failed
+  // pre-charge may be retried by a new request after clear_precharge_fault().
+  void clear_precharge_fault() { faults_ &= ~SSIM_FAULT_PRECHARGE; }
+
+ private:
+  void enter(State s, std::uint32_t now_ms);
+  void drive(bool negative, bool precharge, bool positive);
+  bool feedback(ssim_input input) const;
+
+  const ssim_hal* hal_ = nullptr;
+  PowerPathConfig config_;
+  State state_ = State::kOpen;
+  std::uint32_t entered_ms_ = 0;
+  bool want_closed_ = false;
+  std::uint32_t faults_ = 0;
+};
+
+}  // namespace stacksim::fw

@@ -1,0 +1,113 @@
+#include "bcu/bcu_bms.hpp"
+
+#include "core/params.hpp"
+
+namespace stacksim::fw {
+
+BcuBms::BcuBms(const ssim_hal* hal, const ssim_node_config& config)
+    : hal_(hal), modules_(config.modules) {
+  const ParamSet params(config.params, config.param_count);
+  if (modules_ == 0 || modules_ > kMaxModules) {
+    hal_->log(hal_->ctx, SSIM_LOG_ERROR, "BCU: the string must have 1 to 10 modules");
+    return;
+  }
+  ModulePollerConfig poll;
+  poll.modules = modules_;
+  poll.module_timeout_ms = static_cast<std::uint32_t>(params.require("comm.internal_timeout_ms"));
+  poller_.configure(hal, poll);
+  balancing_.start_mV = params.require("balance.start_mV");
+  balancing_.threshold_mV = params.require("balance.threshold_mV");
+  ok_ = app_.configure(hal, params, modules_, true);
+}
+
+void BcuBms::measure() {
+  Snapshot s;
+  Measurements& m = s.m;
+  std::int32_t mA = 0;
+  m.current_valid = hal_->current_mA(hal_->ctx, &mA) == SSIM_OK;
+  m.current_mA = mA;
+  std::int32_t mV = 0;
+  m.pack_valid = hal_->voltage_mV(hal_->ctx, SSIM_V_BATTERY, &mV) == SSIM_OK;
+  m.pack_mV = mV;
+  if (hal_->voltage_mV(hal_->ctx, SSIM_V_LINK, &mV) == SSIM_OK) s.link_mV = mV;
+  std::int16_t board = 0;
+  m.board_temp_valid = hal_->board_temperature_dC(hal_->ctx, &board) == SSIM_OK;
+  m.board_temp_dC = board;
+  if (hal_->read_input(hal_->ctx, SSIM_IN_FUSE_OK) == 0) s.faults |= SSIM_FAULT_FUSE;
+
+  // Cells and temperatures: only from modules whose reports are fresh; a
+  // string with a lost module has no valid cell data at all.
+  if (poller_.lost_mask(now_ms_) != 0) s.faults |= SSIM_FAULT_INTERNAL_COMM;
+  s.ready = poller_.all_fresh();
+  if (s.ready) {
+    std::int32_t lo = 1 << 30, hi = -(1 << 30);
+    std::int64_t sum = 0;
+    int count = 0;
+    std::int16_t tlo = 32767, thi = -32768;
+    for (std::size_t i = 0; i < modules_; ++i) {
+      const ibus::Report& r = poller_.report(i);
+      if (r.flags & ibus::kFlagAfeFault) s.faults |= SSIM_FAULT_AFE;
+      if (r.flags & ibus::kFlagTempFault) s.faults |= SSIM_FAULT_TEMP_SENSOR;
+      for (std::size_t c = 0; c < r.cells; ++c) {
+        const std::int32_t v = r.cell_mV[c];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        sum += v;
+        ++count;
+      }
+      for (std::size_t t = 0; t < r.temps; ++t) {
+        tlo = r.temp_dC[t] < tlo ? r.temp_dC[t] : tlo;
+        thi = r.temp_dC[t] > thi ? r.temp_dC[t] : thi;
+      }
+    }
+    m.cells_valid = count > 0 && (s.faults & SSIM_FAULT_AFE) == 0;
+    m.cell_min_mV = lo;
+    m.cell_max_mV = hi;
+    s.cell_avg_mV = count > 0 ? static_cast<std::int32_t>(sum / count) : 0;
+    m.temps_valid = thi >= tlo && (s.faults & SSIM_FAULT_TEMP_SENSOR) == 0;
+    m.temp_min_dC = tlo;
+    m.temp_max_dC = thi;
+  }
+  snapshot_ = s;
+}
+
+void BcuBms::follow_start_up() {
+  switch (app_.phase()) {
+    case BmsApp::Phase::kOff:
+    case BmsApp::Phase::kSweepUp:
+      if (poller_.phase() != ModulePoller::Phase::kIdle) poller_.stop();
+      return;
+    case BmsApp::Phase::kCoding:
+      if (poller_.phase() == ModulePoller::Phase::kIdle) poller_.start_coding(now_ms_);
+      if (poller_.phase() == ModulePoller::Phase::kPolling) app_.coding_done(now_ms_, true);
+      if (poller_.phase() == ModulePoller::Phase::kFailed) app_.coding_done(now_ms_, false);
+      return;
+    default:
+      return;
+  }
+}
+
+void BcuBms::decide_balancing() {
+  const Snapshot& s = snapshot_;
+  const bool discharging = s.m.current_valid && s.m.current_mA < -500;
+  const bool allowed = app_.phase() == BmsApp::Phase::kRunning && s.ready && s.m.cells_valid &&
+                       balancing_allowed(balancing_, s.m.cell_max_mV, discharging);
+  for (std::size_t i = 0; i < modules_; ++i) {
+    const ibus::Report& r = poller_.report(i);
+    poller_.set_balancing(i, allowed ? balancing_mask(balancing_, r.cell_mV.data(), r.cells,
+                                                      s.m.cell_min_mV)
+                                     : 0);
+  }
+}
+
+void BcuBms::can_receive(std::uint16_t, const ssim_can_frame&) {
+  // The PCS protocols arrive with the next release (docs/status in README).
+}
+
+void BcuBms::rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len) {
+  if (port == 0) {
+    poller_.receive(data, len, static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u));
+  }
+}
+
+}  // namespace stacksim::fw

@@ -1,0 +1,46 @@
+// Master BMS in the BCU of a GTX3000 string: collects its modules' reports
+// over the internal bus, measures string current and voltages itself, and
+// runs the app (states, protection, SOC, pre-charge and contactors, LEDs L1-L5,
+// dry contacts, start button, automatic coding of module addresses).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "app/balancing.hpp"
+#include "app/bms_app.hpp"
+#include "bcu/module_poller.hpp"
+#include "stacksim/hal.h"
+
+namespace stacksim::fw {
+
+class BcuBms {
+ public:
+  BcuBms(const ssim_hal* hal, const ssim_node_config& config);
+  bool ok() const { return ok_; }
+  void tick();
+  void can_receive(std::uint16_t port, const ssim_can_frame& frame);
+  void rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len);
+
+ private:
+  // bcu_tasks.cpp: the schedule.
+  void task_10ms();
+  void task_100ms();
+  void task_1s();
+
+  void measure();
+  void follow_start_up();
+  void decide_balancing();
+
+  const ssim_hal* hal_;
+  bool ok_ = false;
+  std::uint16_t modules_ = 0;
+  std::uint32_t ticks_ = 0;
+  std::uint32_t now_ms_ = 0;
+  BmsApp app_;
+  ModulePoller poller_;
+  BalancingConfig balancing_;
+  Snapshot snapshot_;
+};
+
+}  // namespace stacksim::fw

@@ -1,0 +1,151 @@
+#include "pack/pack_bms.hpp"
+
+#include <cstring>
+
+#include "core/params.hpp"
+
+namespace stacksim::fw {
+namespace {
+
+constexpr std::int32_t kCellPlausibleMax_mV = 4500;
+constexpr std::int16_t kTempPlausibleMin_dC = -400;
+constexpr std::int16_t kTempPlausibleMax_dC = 1200;
+
+}  // namespace
+
+PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
+    : hal_(hal), cells_(config.cell_channels), temps_(config.temp_sensors) {
+  if (cells_ == 0 || cells_ > 16) {
+    hal_->log(hal_->ctx, SSIM_LOG_ERROR, "pack BMS: expected 1 to 16 cell channels");
+    return;
+  }
+  const ParamSet params(config.params, config.param_count);
+  self_hold_ = config.product != nullptr && std::strcmp(config.product, "lfp65") == 0;
+  if (self_hold_) {
+    // Hold the supply at once: the press or the wake voltage that booted the
+    // board must not be needed to keep it on.
+    hal_->write_output(hal_->ctx, SSIM_OUT_POWER_HOLD, 1);
+    pcs_power_off_ms_ = static_cast<std::uint32_t>(params.require("pcs.power_off_ms"));
+  }
+  balancing_.start_mV = params.require("balance.start_mV");
+  balancing_.threshold_mV = params.require("balance.threshold_mV");
+  ok_ = app_.configure(hal, params, 1, true);
+  // Woken by the wake voltage: straight to start-up (the manual: "wakes it
+  // from off to standby"); woken by POWER: the long press starts it.
+  if (ok_ && self_hold_ && hal_->read_input(hal_->ctx, SSIM_IN_WAKE) == 1) app_.start(0);
+}
+
+void PackBms::measure_cells() {
+  cell_faults_ = 0;
+  bool all = true;
+  for (std::uint16_t c = 0; c < cells_; ++c) {
+    std::int32_t mV = 0;
+    const int status = hal_->cell_voltage_mV(hal_->ctx, c, &mV);
+    if (status == SSIM_E_NOT_READY) {
+      all = false;
+      continue;
+    }
+    if (status != SSIM_OK || mV > kCellPlausibleMax_mV || mV < 0) cell_faults_ |= SSIM_FAULT_AFE;
+    cell_mV_[c] = static_cast<std::uint16_t>(mV < 0 ? 0 : (mV > 0xFFFF ? 0xFFFF : mV));
+  }
+  cells_sampled_ = all;
+  Measurements& m = snapshot_.m;
+  if (all) {
+    std::int32_t lo = 1 << 30, hi = -(1 << 30);
+    std::int64_t sum = 0;
+    for (std::uint16_t c = 0; c < cells_; ++c) {
+      lo = cell_mV_[c] < lo ? cell_mV_[c] : lo;
+      hi = cell_mV_[c] > hi ? cell_mV_[c] : hi;
+      sum += cell_mV_[c];
+    }
+    m.cell_min_mV = lo;
+    m.cell_max_mV = hi;
+    snapshot_.cell_avg_mV = static_cast<std::int32_t>(sum / cells_);
+  }
+  m.cells_valid = all && (cell_faults_ & SSIM_FAULT_AFE) == 0;
+  std::int16_t tlo = 32767, thi = -32768;
+  bool temps_ok = temps_ > 0;
+  for (std::uint16_t t = 0; t < temps_; ++t) {
+    std::int16_t dC = 0;
+    const int status = hal_->temperature_dC(hal_->ctx, t, &dC);
+    if (status != SSIM_OK || dC < kTempPlausibleMin_dC || dC > kTempPlausibleMax_dC) {
+      if (status != SSIM_E_NOT_READY) cell_faults_ |= SSIM_FAULT_TEMP_SENSOR;
+      temps_ok = false;
+      continue;
+    }
+    tlo = dC < tlo ? dC : tlo;
+    thi = dC > thi ? dC : thi;
+  }
+  m.temps_valid = temps_ok;
+  m.temp_min_dC = tlo;
+  m.temp_max_dC = thi;
+  std::int16_t board = 0;
+  m.board_temp_valid = hal_->board_temperature_dC(hal_->ctx, &board) == SSIM_OK;
+  m.board_temp_dC = board;
+}
+
+void PackBms::measure_fast() {
+  Measurements& m = snapshot_.m;
+  std::int32_t mA = 0;
+  m.current_valid = hal_->current_mA(hal_->ctx, &mA) == SSIM_OK;
+  m.current_mA = mA;
+  std::int32_t mV = 0;
+  m.pack_valid = hal_->voltage_mV(hal_->ctx, SSIM_V_BATTERY, &mV) == SSIM_OK;
+  m.pack_mV = mV;
+  if (hal_->voltage_mV(hal_->ctx, SSIM_V_LINK, &mV) == SSIM_OK) snapshot_.link_mV = mV;
+  snapshot_.faults = cell_faults_;
+  if (hal_->read_input(hal_->ctx, SSIM_IN_FUSE_OK) == 0) snapshot_.faults |= SSIM_FAULT_FUSE;
+  snapshot_.ready = cells_sampled_;
+}
+
+void PackBms::follow_start_up() {
+  if (app_.phase() == BmsApp::Phase::kCoding) app_.coding_done(now_ms_, true);
+}
+
+void PackBms::decide_balancing() {
+  const Measurements& m = snapshot_.m;
+  const bool discharging = m.current_valid && m.current_mA < -500;
+  const bool allowed = app_.phase() == BmsApp::Phase::kRunning && m.cells_valid &&
+                       balancing_allowed(balancing_, m.cell_max_mV, discharging);
+  const std::uint16_t mask =
+      allowed ? balancing_mask(balancing_, cell_mV_, cells_, m.cell_min_mV) : 0;
+  for (std::uint16_t c = 0; c < cells_; ++c) {
+    const int on = (mask >> c) & 1;
+    if (on != ((balancing_mask_ >> c) & 1)) hal_->set_balancing(hal_->ctx, c, on);
+  }
+  balancing_mask_ = mask;
+}
+
+void PackBms::self_power() {
+  if (powering_off_) {
+    // The five LEDs have flickered (or the shutdown has finished): let go.
+    if (app_.phase() == BmsApp::Phase::kOff) hal_->write_output(hal_->ctx, SSIM_OUT_POWER_HOLD, 0);
+    return;
+  }
+  // Booted by a POWER press too short to start it: the supply goes with it.
+  if (app_.phase() == BmsApp::Phase::kOff &&
+      app_.last_button_event() == LongPressButton::Event::kShortPress) {
+    hal_->write_output(hal_->ctx, SSIM_OUT_POWER_HOLD, 0);
+    return;
+  }
+  const bool uv = app_.state() == SSIM_STATE_OVER_DISCHARGED;
+  const bool zero_cell = (app_.faults() & SSIM_FAULT_ZERO_VOLT_CELL) != 0;
+  const bool pcs_lost = pcs_heard_ && pcs_power_off_ms_ > 0 && now_ms_ - pcs_last_ms_ >= pcs_power_off_ms_;
+  const bool long_press_off = app_.last_button_event() == LongPressButton::Event::kLongPress &&
+                              app_.phase() == BmsApp::Phase::kSweepDown;
+  if (uv || zero_cell || pcs_lost || long_press_off) {
+    powering_off_ = true;
+    app_.stop(now_ms_);
+  }
+}
+
+void PackBms::can_receive(std::uint16_t, const ssim_can_frame&) {
+  // Any frame from the PCS counts as communication; the PCS protocols arrive
+  // with the next release.
+  pcs_heard_ = true;
+  pcs_last_ms_ = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
+}
+
+void PackBms::rs485_receive(std::uint16_t, const std::uint8_t*, std::size_t) {}
+
+}  // namespace stacksim::fw

@@ -1,0 +1,62 @@
+// BMS of a low-voltage pack (GTX5000, GTX2500, 6.5 kWh "lfp65"): its own
+// front end, sensors, shunt and power path, and the app on top.
+//
+// The 6.5 kWh pack also holds its own supply (SSIM_OUT_POWER_HOLD): it wakes
+// on the wake input or the POWER button, starts by itself when woken, powers
+// off on a long POWER press, on level-3 under-voltage, on a 0 V cell, and
+// after pcs.power_off_ms without PCS communication once a PCS has been heard
+// (its manual: "after the PCS stops communicating"). Parallel operation over
+// the link port comes with the parallel systems (next release).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "app/balancing.hpp"
+#include "app/bms_app.hpp"
+#include "stacksim/hal.h"
+
+namespace stacksim::fw {
+
+class PackBms {
+ public:
+  PackBms(const ssim_hal* hal, const ssim_node_config& config);
+  bool ok() const { return ok_; }
+  void tick();
+  void can_receive(std::uint16_t port, const ssim_can_frame& frame);
+  void rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len);
+
+ private:
+  // pack_tasks.cpp: the schedule.
+  void task_10ms();
+  void task_100ms();
+  void task_1s();
+
+  void measure_fast();   // current, voltages (every 10 ms)
+  void measure_cells();  // cells and temperatures (every 100 ms)
+  void follow_start_up();
+  void decide_balancing();
+  void self_power();
+
+  const ssim_hal* hal_;
+  bool ok_ = false;
+  bool self_hold_ = false;  // lfp65
+  std::uint16_t cells_ = 0;
+  std::uint16_t temps_ = 0;
+  std::uint32_t ticks_ = 0;
+  std::uint32_t now_ms_ = 0;
+  BmsApp app_;
+  BalancingConfig balancing_;
+  Snapshot snapshot_;
+  std::uint16_t cell_mV_[SSIM_MAX_CELLS] = {};
+  std::uint32_t cell_faults_ = 0;
+  bool cells_sampled_ = false;
+  std::uint16_t balancing_mask_ = 0;
+  // lfp65 self power.
+  std::uint32_t pcs_power_off_ms_ = 0;
+  bool pcs_heard_ = false;
+  std::uint32_t pcs_last_ms_ = 0;
+  bool powering_off_ = false;
+};
+
+}  // namespace stacksim::fw

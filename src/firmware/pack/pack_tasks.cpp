@@ -1,0 +1,38 @@
+// The LV pack BMS's schedule: which task runs when, and in what order.
+//
+//   every 10 ms : 1. measure: pack current (shunt), battery and link voltages
+//                 2. app: button, SOC count, protection, start-up phases,
+//                    power path, limits, LEDs
+//                 3. follow start-up (no coding in a single pack)
+//                 4. lfp65: hold or release its own supply
+//   every 100 ms: cells and temperatures from the front end (its scan
+//                 period), dry contacts, debug status
+//   every 1 s   : balancing; NVM (every 60 s)
+#include "pack/pack_bms.hpp"
+
+namespace stacksim::fw {
+
+void PackBms::tick() {
+  now_ms_ = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
+  if (ticks_ % 10 == 0) measure_cells();
+  task_10ms();
+  if (ticks_ % 10 == 0) task_100ms();
+  if (ticks_ % 100 == 0) task_1s();
+  ++ticks_;
+}
+
+void PackBms::task_10ms() {
+  measure_fast();
+  app_.task_10ms(now_ms_, snapshot_);
+  follow_start_up();
+  if (self_hold_) self_power();
+}
+
+void PackBms::task_100ms() { app_.task_100ms(now_ms_, snapshot_); }
+
+void PackBms::task_1s() {
+  decide_balancing();
+  app_.task_1s(now_ms_);
+}
+
+}  // namespace stacksim::fw

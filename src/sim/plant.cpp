@@ -1,0 +1,230 @@
+#include "sim/plant.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace stacksim::sim {
+
+namespace {
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+}
+
+const FirmwareImage& FirmwareSet::for_role(ssim_role role) const {
+  switch (role) {
+    case SSIM_ROLE_MODULE: return module;
+    case SSIM_ROLE_BCU: return bcu;
+    case SSIM_ROLE_PACK: return pack;
+  }
+  return pack;
+}
+
+// A board's CAN port on a simulated bus. The frame starts competing for the
+// bus at the plant's present event time.
+class Plant::CanLink final : public hw::CanPortLink {
+ public:
+  CanLink(bus::CanBus& bus, std::size_t node, const std::int64_t& clock_ns)
+      : bus_(bus), node_(node), clock_ns_(clock_ns) {}
+  int send(const ssim_can_frame& frame) override {
+    bus::CanFrame f;
+    f.id = frame.id;
+    f.extended = frame.extended != 0;
+    f.rtr = frame.rtr != 0;
+    f.dlc = frame.dlc;
+    std::copy(frame.data, frame.data + 8, f.data.begin());
+    if (frame.dlc > 8 || !bus::can_frame_valid(f)) return SSIM_E_RANGE;
+    switch (bus_.send(node_, f, clock_ns_)) {
+      case bus::CanBus::SendResult::kQueued: return SSIM_OK;
+      case bus::CanBus::SendResult::kQueueFull: return SSIM_E_BUSY;
+      case bus::CanBus::SendResult::kBusOff: return SSIM_E_FAULT;
+    }
+    return SSIM_E_FAULT;
+  }
+  int state(std::uint16_t* tec, std::uint16_t* rec) override {
+    if (tec != nullptr) *tec = bus_.tec(node_);
+    if (rec != nullptr) *rec = bus_.rec(node_);
+    switch (bus_.error_state(node_)) {
+      case bus::CanBus::ErrorState::kActive: return 0;
+      case bus::CanBus::ErrorState::kPassive: return 1;
+      case bus::CanBus::ErrorState::kBusOff: return 2;
+    }
+    return 2;
+  }
+  void recover() override { bus_.recover(node_, clock_ns_); }
+
+ private:
+  bus::CanBus& bus_;
+  std::size_t node_;
+  const std::int64_t& clock_ns_;
+};
+
+class Plant::Rs485Link final : public hw::Rs485PortLink {
+ public:
+  Rs485Link(bus::Rs485Line& line, std::size_t node, const std::int64_t& clock_ns)
+      : line_(line), node_(node), clock_ns_(clock_ns) {}
+  int write(const std::uint8_t* data, std::size_t len) override {
+    line_.write(node_, data, len, clock_ns_);
+    return SSIM_OK;
+  }
+
+ private:
+  bus::Rs485Line& line_;
+  std::size_t node_;
+  const std::int64_t& clock_ns_;
+};
+
+Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
+             const hw::HardwareSpec& hardware, const FirmwareParams& params,
+             const FirmwareSet& firmware, std::uint64_t seed, std::int64_t start_epoch_s)
+    : physics_(physics), product_(config.product.name), seed_for_boards_(seed) {
+  params_.reserve(params.keys.size());
+  for (std::size_t i = 0; i < params.keys.size(); ++i) {
+    params_.push_back(ssim_param{params.keys[i].c_str(), params.values[i]});
+  }
+  dc_link_ = std::make_unique<hw::DcLink>(hardware.dc_link, physics_);
+  pcs_bus_ = std::make_unique<bus::CanBus>("pcs");
+  const bool hv = config.product.kind == ProductKind::kHvString;
+  for (std::size_t b = 0; b < physics_.branch_count(); ++b) {
+    const std::string unit = config.unit_name(b);
+    hw::BoardWiring master;
+    master.role = hv ? SSIM_ROLE_BCU : SSIM_ROLE_PACK;
+    master.name = hv ? unit + "/bcu" : unit;
+    master.branch = b;
+    master.modules_in_string = static_cast<std::uint16_t>(physics_.branch(b).modules);
+    master.start_epoch_s = start_epoch_s;
+    if (!hv) master.module = physics_.branch(b).first_module;
+    masters_.push_back(boards_.size());
+    add_board(*hardware.board(master.role), master, firmware.for_role(master.role));
+    const std::size_t bcu = boards_.size() - 1;
+    if (!hv) continue;
+    const hw::Board* previous = boards_[bcu].get();
+    for (std::size_t m = 0; m < physics_.branch(b).modules; ++m) {
+      hw::BoardWiring w;
+      w.role = SSIM_ROLE_MODULE;
+      w.name = unit + "/module" + std::to_string(m + 1);
+      w.branch = b;
+      w.module = physics_.branch(b).first_module + m;
+      w.supplied_by = boards_[bcu].get();
+      w.address_from = previous;
+      w.start_epoch_s = start_epoch_s;
+      add_board(*hardware.board(SSIM_ROLE_MODULE), w, firmware.module);
+      previous = boards_.back().get();
+    }
+  }
+
+  // Buses: the PCS bus for every master; the internal line of each string
+  // (BCU and its modules); the link line between LV packs.
+  std::vector<std::size_t> line_of_board(boards_.size(), SIZE_MAX);
+  if (!hv) lines_.push_back(std::make_unique<bus::Rs485Line>("link"));
+  for (std::size_t b = 0; b < physics_.branch_count(); ++b) {
+    if (hv) lines_.push_back(std::make_unique<bus::Rs485Line>(config.unit_name(b) + "/internal"));
+    const std::size_t first = masters_[b];
+    const std::size_t last = b + 1 < masters_.size() ? masters_[b + 1] : boards_.size();
+    for (std::size_t i = first; i < last; ++i) line_of_board[i] = lines_.size() - 1;
+  }
+  for (std::size_t i = 0; i < boards_.size(); ++i) {
+    hw::Board& board = *boards_[i];
+    FirmwareNode& node = *nodes_[i];
+    if (board.spec().can_ports > 0 && board.wiring().role != SSIM_ROLE_MODULE) {
+      const std::size_t n = pcs_bus_->attach(board.wiring().name, [this, &board, &node](const bus::CanFrame& f, std::int64_t end_ns) {
+        ssim_can_frame frame{};
+        frame.id = f.id;
+        frame.extended = f.extended ? 1 : 0;
+        frame.rtr = f.rtr ? 1 : 0;
+        frame.dlc = f.dlc;
+        std::copy(f.data.begin(), f.data.end(), frame.data);
+        board.set_now(end_ns);
+        node.can_receive(0, frame);
+      });
+      can_links_.push_back(std::make_unique<CanLink>(*pcs_bus_, n, event_ns_));
+      board.attach_can(0, can_links_.back().get());
+    }
+    if (board.spec().rs485_ports > 0 && line_of_board[i] != SIZE_MAX) {
+      bus::Rs485Line& line = *lines_[line_of_board[i]];
+      const std::size_t n = line.attach(board.wiring().name, [this, &board, &node](const std::uint8_t* data, std::size_t len, bool corrupted, std::int64_t end_ns) {
+        if (corrupted) ++corrupted_bursts_;
+        board.set_now(end_ns);
+        node.rs485_receive(0, data, len);
+      });
+      rs485_links_.push_back(std::make_unique<Rs485Link>(line, n, event_ns_));
+      board.attach_rs485(0, rs485_links_.back().get());
+    }
+  }
+}
+
+Plant::~Plant() {
+  // Firmware instances go first: they may still hold the boards' HAL tables.
+  nodes_.clear();
+}
+
+void Plant::add_board(const hw::BoardSpec& spec, hw::BoardWiring wiring, const FirmwareImage& image) {
+  auto board = std::make_unique<hw::Board>(spec, std::move(wiring), physics_, dc_link_.get(),
+                                           seed_for_boards_);
+  configs_.push_back(board->node_config(product_.c_str(), params_.data(), params_.size()));
+  nodes_.push_back(std::make_unique<FirmwareNode>(image, board->hal(), &configs_.back()));
+  led_events_.emplace_back();
+  boards_.push_back(std::move(board));
+  wire_power(boards_.size() - 1);
+}
+
+void Plant::wire_power(std::size_t index) {
+  hw::Board& board = *boards_[index];
+  FirmwareNode& node = *nodes_[index];
+  board.on_power([&board, &node](std::int64_t t_ns, bool powered) {
+    board.set_now(t_ns);
+    if (powered) {
+      node.power_on(t_ns);
+    } else {
+      node.power_off();
+    }
+  });
+  board.on_led([this, index](std::int64_t t_ns, std::uint16_t led, ssim_led_colour colour) {
+    led_events_[index].push_back(LedEvent{t_ns, led, colour});
+  });
+  board.on_log([this, index](std::int64_t t_ns, ssim_log_level level, const char* message) {
+    log_.push_back(LogLine{t_ns, index, level, message != nullptr ? message : ""});
+  });
+}
+
+void Plant::operator_start(std::int64_t t_ns, std::int64_t hold_ns) {
+  for (std::size_t m : masters_) {
+    hw::Board& board = *boards_[m];
+    board.set_breaker(true);
+    board.press_button(t_ns, t_ns + hold_ns);
+  }
+}
+
+physics::TerminalResult Plant::step(std::int64_t now_ns, std::int64_t dt_ns,
+                                    const physics::TerminalCommand& command) {
+  for (auto& board : boards_) board->update(now_ns, dt_ns);
+  const physics::TerminalResult result = physics_.step(dt_ns, command);
+  dc_link_->advance(dt_ns);
+  const std::int64_t end_ns = now_ns + dt_ns;
+  for (auto& board : boards_) board->sample(end_ns);
+  run_events(end_ns);
+  return result;
+}
+
+void Plant::run_events(std::int64_t until_ns) {
+  for (;;) {
+    std::int64_t bus_ns = pcs_bus_->next_event_ns();
+    for (const auto& line : lines_) bus_ns = std::min(bus_ns, line->next_event_ns());
+    std::int64_t tick_ns = kNever;
+    for (const auto& node : nodes_) tick_ns = std::min(tick_ns, node->next_tick_ns());
+    const std::int64_t t = std::min(bus_ns, tick_ns);
+    if (t > until_ns) return;
+    event_ns_ = t;
+    if (bus_ns <= tick_ns) {
+      // What finished at t is received before the ticks due at t run.
+      pcs_bus_->advance(t);
+      for (auto& line : lines_) line->advance(t);
+      continue;
+    }
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      if (nodes_[i]->next_tick_ns() != t) continue;
+      boards_[i]->set_now(t);
+      nodes_[i]->tick();
+    }
+  }
+}
+
+}  // namespace stacksim::sim

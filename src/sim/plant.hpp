@@ -1,0 +1,118 @@
+// Everything around the cells of one system: the BMS boards (simulated
+// hardware), the firmware running on them and the buses between them, wired
+// in one place from the system's configuration (style.md: "narrow interfaces
+// at the hardware edge, wired in one place").
+//
+// A GTX3000 string is a BCU board and one board per module, joined by the
+// string's internal RS485 line; an LV pack is one board. Every master board
+// (BCU or pack) has CAN port 0 on the system's "pcs" bus; LV packs have RS485
+// port 0 on the "link" line between packs.
+//
+// One step of the plant is the step loop of design.md:
+//   1. boards update: power, actuators (contactors, balancing) -> physics
+//   2. physics steps; the DC link follows
+//   3. boards sample; then, in time order up to the end of the step, the buses
+//      deliver what has finished and the firmware ticks that are due run.
+// Firmware ticks whose period is shorter than the physics step see the
+// sensors as sampled at the end of the step (docs/firmware.md).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bus/can_bus.hpp"
+#include "bus/rs485_line.hpp"
+#include "hw/board.hpp"
+#include "hw/board_spec.hpp"
+#include "hw/dc_link.hpp"
+#include "physics/system.hpp"
+#include "sim/firmware_node.hpp"
+#include "sim/firmware_params_file.hpp"
+#include "sim/firmware_plugin.hpp"
+#include "sim/system_config.hpp"
+#include "stacksim/hal.h"
+
+namespace stacksim::sim {
+
+// Which firmware runs on each kind of board.
+struct FirmwareSet {
+  FirmwareImage module, bcu, pack;
+  const FirmwareImage& for_role(ssim_role role) const;
+};
+
+struct LedEvent {
+  std::int64_t t_ns;
+  std::uint16_t led;
+  ssim_led_colour colour;
+};
+
+struct LogLine {
+  std::int64_t t_ns;
+  std::size_t board;
+  ssim_log_level level;
+  std::string message;
+};
+
+class Plant {
+ public:
+  Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
+        const hw::HardwareSpec& hardware, const FirmwareParams& params, const FirmwareSet& firmware,
+        std::uint64_t seed, std::int64_t start_epoch_s);
+  Plant(const Plant&) = delete;
+  Plant& operator=(const Plant&) = delete;
+  ~Plant();
+
+  // The operator's start: every master's breaker closed at t, its start /
+  // POWER button held from t for hold_ns.
+  void operator_start(std::int64_t t_ns, std::int64_t hold_ns);
+
+  physics::TerminalResult step(std::int64_t now_ns, std::int64_t dt_ns,
+                               const physics::TerminalCommand& command);
+
+  std::size_t board_count() const { return boards_.size(); }
+  hw::Board& board(std::size_t i) { return *boards_[i]; }
+  const hw::Board& board(std::size_t i) const { return *boards_[i]; }
+  FirmwareNode& node(std::size_t i) { return *nodes_[i]; }
+  const FirmwareNode& node(std::size_t i) const { return *nodes_[i]; }
+  // The BCU or pack board of a branch.
+  std::size_t master(std::size_t branch) const { return masters_[branch]; }
+  const std::vector<LedEvent>& led_events(std::size_t board) const { return led_events_[board]; }
+  const std::vector<LogLine>& log() const { return log_; }
+  hw::DcLink& dc_link() { return *dc_link_; }
+  bus::CanBus& pcs_bus() { return *pcs_bus_; }
+  std::size_t rs485_line_count() const { return lines_.size(); }
+  bus::Rs485Line& rs485_line(std::size_t i) { return *lines_[i]; }
+  // Deliveries that were corrupted on an RS485 line (collisions).
+  std::uint64_t corrupted_bursts() const { return corrupted_bursts_; }
+
+ private:
+  class CanLink;
+  class Rs485Link;
+
+  void add_board(const hw::BoardSpec& spec, hw::BoardWiring wiring, const FirmwareImage& image);
+  void wire_power(std::size_t index);
+  void run_events(std::int64_t until_ns);
+
+  physics::PhysicsSystem& physics_;
+  std::string product_;
+  std::vector<ssim_param> params_;
+  std::unique_ptr<hw::DcLink> dc_link_;
+  std::vector<std::unique_ptr<hw::Board>> boards_;
+  std::deque<ssim_node_config> configs_;  // stable addresses for the firmware
+  std::vector<std::unique_ptr<FirmwareNode>> nodes_;
+  std::vector<std::size_t> masters_;
+  std::unique_ptr<bus::CanBus> pcs_bus_;
+  std::vector<std::unique_ptr<bus::Rs485Line>> lines_;
+  std::vector<std::unique_ptr<CanLink>> can_links_;
+  std::vector<std::unique_ptr<Rs485Link>> rs485_links_;
+  std::vector<std::vector<LedEvent>> led_events_;
+  std::vector<LogLine> log_;
+  std::uint64_t corrupted_bursts_ = 0;
+  std::uint64_t seed_for_boards_ = 0;
+  std::int64_t event_ns_ = 0;  // time of the event being processed
+};
+
+}  // namespace stacksim::sim
