@@ -339,8 +339,17 @@ void PhysicsSystem::solve_branch_currents(const TerminalCommand& command,
   // Thevenin view: the branch current is the command.
   const bool direct = closed == 1 && command.mode == TerminalCommand::Mode::kCurrent &&
                       branch_simple_[last_closed] && !bleed_active_;
-  for (std::size_t b = 0; b < branches_.size() && !direct; ++b) {
-    if (!branch_closed_[b]) continue;
+  for (std::size_t b = 0; b < branches_.size(); ++b) {
+    if (!branch_closed_[b]) {
+      // An open branch carries no current, but its groups' parallel cells
+      // and bleed resistors still need their group view (distribute_currents).
+      if (!branch_simple_[b] || bleed_active_) {
+        double e_unused = 0.0, z_unused = 0.0;
+        branch_thevenin(b, e_unused, z_unused, group_e_V_.data(), group_z_ohm_.data());
+      }
+      continue;
+    }
+    if (direct) continue;
     branch_thevenin(b, branch_e_V_[b], branch_z_ohm_[b], group_e_V_.data(), group_z_ohm_.data());
     inv_z_sum += 1.0 / branch_z_ohm_[b];
     e_over_z_sum += branch_e_V_[b] / branch_z_ohm_[b];

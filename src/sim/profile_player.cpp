@@ -7,11 +7,18 @@ namespace stacksim::sim {
 using scenario::ProfileStep;
 using scenario::StopCondition;
 
-ProfilePlayer::ProfilePlayer(const std::vector<ProfileStep>& steps, double one_c_A)
-    : steps_(steps), one_c_A_(one_c_A) {}
+ProfilePlayer::ProfilePlayer(const std::vector<ProfileStep>& steps, double one_c_A,
+                             bool wait_for_start)
+    : steps_(steps), one_c_A_(one_c_A), waiting_(wait_for_start) {}
+
+void ProfilePlayer::start(std::int64_t now_ns) {
+  if (!waiting_) return;
+  waiting_ = false;
+  step_start_ns_ = now_ns;
+}
 
 physics::TerminalCommand ProfilePlayer::command() const {
-  if (finished()) return physics::TerminalCommand::current(0.0);
+  if (waiting_ || finished()) return physics::TerminalCommand::current(0.0);
   const ProfileStep& s = steps_[index_];
   switch (s.kind) {
     case ProfileStep::Kind::kRest:
@@ -48,7 +55,7 @@ void ProfilePlayer::advance(std::int64_t now_ns, std::string reason) {
 }
 
 void ProfilePlayer::after_step(const Observation& o, std::int64_t now_ns) {
-  if (finished()) return;
+  if (waiting_ || finished()) return;
   const ProfileStep& s = steps_[index_];
   for (const StopCondition& c : s.until) {
     if (condition_met(c, o)) {
@@ -60,7 +67,7 @@ void ProfilePlayer::after_step(const Observation& o, std::int64_t now_ns) {
 }
 
 bool ProfilePlayer::needs_soc() const {
-  if (finished()) return false;
+  if (waiting_ || finished()) return false;
   for (const StopCondition& c : steps_[index_].until) {
     if (c.kind == StopCondition::Kind::kSocAbove || c.kind == StopCondition::Kind::kSocBelow) return true;
   }
@@ -68,7 +75,11 @@ bool ProfilePlayer::needs_soc() const {
 }
 
 void ProfilePlayer::stop(std::int64_t now_ns) {
-  if (!finished()) ends_.push_back({index_, now_ns, "duration"});
+  if (waiting_ && !steps_.empty()) {
+    ends_.push_back({index_, now_ns, "not started (the battery never connected)"});
+  } else if (!finished()) {
+    ends_.push_back({index_, now_ns, "duration"});
+  }
 }
 
 }  // namespace stacksim::sim

@@ -20,10 +20,15 @@ struct StepEnd {
 
 class ProfilePlayer {
  public:
-  // `one_c_A` turns C-rates into amperes.
-  ProfilePlayer(const std::vector<scenario::ProfileStep>& steps, double one_c_A);
+  // `one_c_A` turns C-rates into amperes. With `wait_for_start` the profile
+  // rests until start() (a run with a BMS: the load waits for the battery to
+  // connect, as an inverter does).
+  ProfilePlayer(const std::vector<scenario::ProfileStep>& steps, double one_c_A,
+                bool wait_for_start = false);
 
-  bool finished() const { return index_ >= steps_.size(); }
+  bool waiting() const { return waiting_; }
+  void start(std::int64_t now_ns);
+  bool finished() const { return !waiting_ && index_ >= steps_.size(); }
   std::size_t step_index() const { return index_; }  // == size() when finished
   // The command for the next physics step (rest after the profile ends).
   physics::TerminalCommand command() const;
@@ -43,6 +48,7 @@ class ProfilePlayer {
 
   const std::vector<scenario::ProfileStep>& steps_;
   double one_c_A_;
+  bool waiting_ = false;
   std::size_t index_ = 0;
   std::int64_t step_start_ns_ = 0;
   std::vector<StepEnd> ends_;

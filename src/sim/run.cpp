@@ -153,9 +153,18 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     extremes(summary.units[b], sampler.unit(b), true);
   }
 
-  ProfilePlayer player(sc.profile, config.nominal_capacity_Ah());
-  // 1-based profile step under way; 0 once the profile has ended.
-  const auto step_column = [&] { return player.finished() ? 0 : player.step_index() + 1; };
+  // With a BMS, the load waits until every unit has connected to the bus.
+  ProfilePlayer player(sc.profile, config.nominal_capacity_Ah(), plant != nullptr);
+  const auto all_connected = [&] {
+    for (std::size_t b = 0; b < system.branch_count(); ++b) {
+      if (!plant->board(plant->master(b)).main_path_closed()) return false;
+    }
+    return true;
+  };
+  // 1-based profile step under way; 0 before it started and once it ended.
+  const auto step_column = [&] {
+    return player.waiting() || player.finished() ? 0 : player.step_index() + 1;
+  };
   CrossCheck cross(system.branch_count());
   csv.row(0, step_column(), sampler, system, plant.get());
   // A row shows the step that was under way during the physics step ending at
@@ -164,6 +173,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   const double dt_s = static_cast<double>(sc.step_ns) * 1e-9;
   std::int64_t now_ns = 0;
   while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
+    if (player.waiting() && all_connected()) player.start(now_ns);
     terminals = plant ? plant->step(now_ns, sc.step_ns, player.command())
                       : system.step(sc.step_ns, player.command());
     now_ns += sc.step_ns;

@@ -220,5 +220,33 @@ TEST(Parallel, CellsOfAGroupShareItsCurrentByResistance) {
   }
 }
 
+
+// An open branch of parallel groups carries no branch current; its cells only
+// exchange the small current their own OCV differences drive, and its group
+// voltages stay those of the cells (they are what a front end measures).
+TEST(Parallel, OpenBranchOfParallelGroupsKeepsItsVoltages) {
+  CellParams p = make_cell(SyntheticCell{});
+  p.spread.capacity_sigma = 0.01;
+  PackShape shape;
+  shape.series_groups = 16;
+  shape.cells_per_group = 2;
+  PhysicsSystem sys(make_layout(p, shape), 5);
+  sys.set_branch_soc(0, 0.5);
+  sys.set_branch_closed(0, false);
+  for (int k = 0; k < 100; ++k) {
+    const TerminalResult r = sys.step(ns(0.01), TerminalCommand::current(-20.0));
+    ASSERT_TRUE(r.open_circuit);
+  }
+  for (std::size_t g = 0; g < sys.group_count(); ++g) {
+    const std::size_t c0 = sys.group(g).first_cell;
+    const double mean = 0.5 * (sys.cells().voltage_V[c0] + sys.cells().voltage_V[c0 + 1]);
+    EXPECT_NEAR(sys.group_voltage_V(g), mean, 1e-12) << "group " << g;
+    EXPECT_GT(sys.group_voltage_V(g), 3.0) << "group " << g;
+    // What one cell gives, the other takes.
+    EXPECT_NEAR(sys.cells().current_A[c0] + sys.cells().current_A[c0 + 1], 0.0, 1e-9);
+    EXPECT_LT(std::fabs(sys.cells().current_A[c0]), 0.5) << "group " << g;
+  }
+}
+
 }  // namespace
 }  // namespace stacksim::physics

@@ -108,7 +108,7 @@ void BmsApp::task_10ms(std::uint32_t now_ms, const Snapshot& s) {
   protection_.evaluate(s.m, now_ms);
   diagnose(now_ms, s);
   run_phase(now_ms, s);
-  path_.update(now_ms, s.m.pack_mV, s.link_mV);
+  path_.update(now_ms, s.m.pack_mV, s.link_mV, s.m.current_mA, s.m.current_valid);
   latched_faults_ |= path_.faults();
   update_limits(s);
   update_leds(now_ms);
@@ -117,7 +117,9 @@ void BmsApp::task_10ms(std::uint32_t now_ms, const Snapshot& s) {
 void BmsApp::diagnose(std::uint32_t now_ms, const Snapshot& s) {
   live_faults_ = s.faults;
   if (!s.m.current_valid) live_faults_ |= SSIM_FAULT_CURRENT_SENSOR;
-  const bool open_settled = path_.open() && phase_ != Phase::kOff;
+  // With contacts that say the path is open, current means the sensor lies
+  // (without them the power path calls it a welded switch).
+  const bool open_settled = path_.open() && phase_ != Phase::kOff && path_.has_feedback();
   if (open_settled && s.m.current_valid && abs32(s.m.current_mA) > current_sensor_open_max_mA_) {
     if (!current_sensor_timing_) {
       current_sensor_timing_ = true;
@@ -156,6 +158,12 @@ void BmsApp::run_phase(std::uint32_t now_ms, const Snapshot& s) {
     case Phase::kRunning: {
       const bool faulted = (latched_faults_ | live_faults_) != 0 || protection_.fault_latched();
       const bool hold_open = opened_by_protection_ && now_ms - opened_at_ms_ < reclose_delay_ms_;
+      // Opened for a stop_* protection and held open long enough: try the
+      // allowed direction again (the engine reopens on blocked current).
+      if (opened_by_protection_ && !hold_open && !faulted && path_.open() &&
+          protection_.open_request()) {
+        protection_.rearm_stop_requests();
+      }
       if (faulted || protection_.open_request() || !s.ready) {
         if (!path_.open() && !opened_by_protection_) {
           opened_by_protection_ = true;

@@ -8,6 +8,12 @@
 // Open:   POS off -> settle -> NEG off -> settle -> both feedbacks open, else
 //         welded.
 // Called every 10 ms with the latest measurements.
+//
+// Without auxiliary contacts (the MOSFET paths of LV packs answer
+// SSIM_E_RANGE for the feedback inputs) the voltages and the current stand in
+// for them: a path that should be closed must bring the link to the battery
+// voltage; a path that should be open must carry no current (more than
+// open_current_max_mA for open_current_ms means a welded / shorted switch).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +28,8 @@ struct PowerPathConfig {
   std::uint32_t precharge_timeout_ms = 3000;
   std::int32_t precharge_done_permille = 950;  // link voltage / battery voltage
   std::int32_t precharge_min_battery_mV = 1000;
+  std::int32_t open_current_max_mA = 3000;
+  std::uint32_t open_current_ms = 1000;
 };
 
 class PowerPath {
@@ -34,7 +42,9 @@ class PowerPath {
   void configure(const ssim_hal* hal, const PowerPathConfig& config);
   void request_close() { want_closed_ = true; }
   void request_open() { want_closed_ = false; }
-  void update(std::uint32_t now_ms, std::int32_t battery_mV, std::int32_t link_mV);
+  void update(std::uint32_t now_ms, std::int32_t battery_mV, std::int32_t link_mV,
+              std::int32_t current_mA, bool current_valid);
+  bool has_feedback() const { return has_feedback_; }
 
   State state() const { return state_; }
   bool closed() const { return state_ == State::kClosed; }
@@ -49,6 +59,7 @@ class PowerPath {
   void enter(State s, std::uint32_t now_ms);
   void drive(bool negative, bool precharge, bool positive);
   bool feedback(ssim_input input) const;
+  bool closed_by_voltage(std::int32_t battery_mV, std::int32_t link_mV) const;
 
   const ssim_hal* hal_ = nullptr;
   PowerPathConfig config_;
@@ -56,6 +67,9 @@ class PowerPath {
   std::uint32_t entered_ms_ = 0;
   bool want_closed_ = false;
   std::uint32_t faults_ = 0;
+  bool has_feedback_ = true;
+  bool open_current_timing_ = false;
+  std::uint32_t open_current_since_ms_ = 0;
 };
 
 }  // namespace stacksim::fw

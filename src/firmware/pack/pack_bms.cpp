@@ -20,13 +20,11 @@ PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
     return;
   }
   const ParamSet params(config.params, config.param_count);
+  // Hold the supply at once: the press or the wake voltage that booted the
+  // board must not be needed to keep it on.
+  hal_->write_output(hal_->ctx, SSIM_OUT_POWER_HOLD, 1);
   self_hold_ = config.product != nullptr && std::strcmp(config.product, "lfp65") == 0;
-  if (self_hold_) {
-    // Hold the supply at once: the press or the wake voltage that booted the
-    // board must not be needed to keep it on.
-    hal_->write_output(hal_->ctx, SSIM_OUT_POWER_HOLD, 1);
-    pcs_power_off_ms_ = static_cast<std::uint32_t>(params.require("pcs.power_off_ms"));
-  }
+  if (self_hold_) pcs_power_off_ms_ = static_cast<std::uint32_t>(params.require("pcs.power_off_ms"));
   balancing_.start_mV = params.require("balance.start_mV");
   balancing_.threshold_mV = params.require("balance.threshold_mV");
   ok_ = app_.configure(hal, params, 1, true);
@@ -128,12 +126,13 @@ void PackBms::self_power() {
     hal_->write_output(hal_->ctx, SSIM_OUT_POWER_HOLD, 0);
     return;
   }
+  // A shutdown by a long press ends with the supply released.
+  if (app_.phase() == BmsApp::Phase::kSweepDown) powering_off_ = true;
+  if (!self_hold_) return;
   const bool uv = app_.state() == SSIM_STATE_OVER_DISCHARGED;
   const bool zero_cell = (app_.faults() & SSIM_FAULT_ZERO_VOLT_CELL) != 0;
   const bool pcs_lost = pcs_heard_ && pcs_power_off_ms_ > 0 && now_ms_ - pcs_last_ms_ >= pcs_power_off_ms_;
-  const bool long_press_off = app_.last_button_event() == LongPressButton::Event::kLongPress &&
-                              app_.phase() == BmsApp::Phase::kSweepDown;
-  if (uv || zero_cell || pcs_lost || long_press_off) {
+  if (uv || zero_cell || pcs_lost) {
     powering_off_ = true;
     app_.stop(now_ms_);
   }

@@ -1,0 +1,39 @@
+#include "bus/transport.hpp"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace stacksim::bus {
+namespace {
+
+TEST(Transport, VirtualWithANameIsAccepted) {
+  std::string error;
+  const auto spec = parse_transport("virtual:pcs", error);
+  ASSERT_TRUE(spec.has_value()) << error;
+  EXPECT_EQ(spec->kind, "virtual");
+  EXPECT_EQ(spec->name, "pcs");
+  const auto other = parse_transport("virtual:link_2-b", error);
+  ASSERT_TRUE(other.has_value()) << error;
+  EXPECT_EQ(other->name, "link_2-b");
+}
+
+TEST(Transport, EverythingElseIsRejectedNamingTheAcceptedForms) {
+  for (const char* bad : {"", "virtual", "virtual:", "virtual:PCS", "virtual:a b", "virtual:a:b", "socketcan:can0",
+                          "socketcand:127.0.0.1:29536", "serial:/dev/ttyUSB0@115200", "pty:", "slcan:/dev/ttyACM0",
+                          "vcan:x", "pcs"}) {
+    std::string error;
+    EXPECT_FALSE(parse_transport(bad, error).has_value()) << bad;
+    EXPECT_NE(error.find("virtual:"), std::string::npos) << bad << ": " << error;
+    std::string quoted = "'";
+    quoted += bad;
+    quoted += '\'';
+    EXPECT_NE(error.find(quoted), std::string::npos) << bad << ": " << error;
+  }
+  std::string error;
+  parse_transport("socketcan:can0", error);
+  EXPECT_NE(error.find("later release"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace stacksim::bus
