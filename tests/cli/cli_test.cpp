@@ -138,6 +138,7 @@ const std::string kShort = R"({
   "version": 1,
   "name": "short-run",
   "system": "gtx5000-x2",
+  "bms": {"firmware": "none"},
   "seed": 1,
   "duration": "2m",
   "step": "1s",
