@@ -36,7 +36,9 @@ std::optional<FirmwareImage> load_firmware_plugin(const std::filesystem::path& p
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
-    error = path.string() + ": cannot load the firmware library: " + (why ? why : "unknown error");
+    error = path.string() +
+            ": expected a shared library built against stacksim/hal.h; it cannot be loaded: " +
+            (why ? why : "unknown error");
     return std::nullopt;
   }
   std::shared_ptr<void> library(handle, [](void* h) { dlclose(h); });

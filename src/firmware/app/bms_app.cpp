@@ -212,7 +212,18 @@ void BmsApp::update_limits(const Snapshot& s) {
   in.cell_min_mV = s.m.cell_min_mV;
   in.cell_max_mV = s.m.cell_max_mV;
   in.cells_valid = s.m.cells_valid;
-  limits_ = derating_.limits(in);
+  const bool same = derate_valid_ && in.temp_min_dC == derate_in_.temp_min_dC &&
+                    in.temp_max_dC == derate_in_.temp_max_dC &&
+                    in.temps_valid == derate_in_.temps_valid &&
+                    in.cell_min_mV == derate_in_.cell_min_mV &&
+                    in.cell_max_mV == derate_in_.cell_max_mV &&
+                    in.cells_valid == derate_in_.cells_valid;
+  if (!same) {
+    derated_ = derating_.limits(in);
+    derate_in_ = in;
+    derate_valid_ = true;
+  }
+  limits_ = derated_;
   if (!protection_.charge_allowed()) limits_.charge_mA = 0;
   if (!protection_.discharge_allowed()) limits_.discharge_mA = 0;
 }

@@ -102,6 +102,10 @@ class BmsApp {
   ssim_bms_state state_ = SSIM_STATE_SHUTDOWN;
   LongPressButton::Event last_button_ = LongPressButton::Event::kNone;
   CurrentLimits limits_;
+  // Derating changes only when its inputs do (new samples every 100 ms).
+  DerateInput derate_in_{};
+  CurrentLimits derated_{};
+  bool derate_valid_ = false;
   std::uint32_t latched_faults_ = 0;  // until the board is powered again
   std::uint32_t live_faults_ = 0;     // while the condition lasts
   std::uint32_t opened_at_ms_ = 0;

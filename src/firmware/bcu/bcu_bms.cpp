@@ -35,40 +35,56 @@ void BcuBms::measure() {
   m.board_temp_dC = board;
   if (hal_->read_input(hal_->ctx, SSIM_IN_FUSE_OK) == 0) s.faults |= SSIM_FAULT_FUSE;
 
-  // Cells and temperatures: only from modules whose reports are fresh; a
-  // string with a lost module has no valid cell data at all.
   if (poller_.lost_mask(now_ms_) != 0) s.faults |= SSIM_FAULT_INTERNAL_COMM;
-  s.ready = poller_.all_fresh();
-  if (s.ready) {
-    std::int32_t lo = 1 << 30, hi = -(1 << 30);
-    std::int64_t sum = 0;
-    int count = 0;
-    std::int16_t tlo = 32767, thi = -32768;
-    for (std::size_t i = 0; i < modules_; ++i) {
-      const ibus::Report& r = poller_.report(i);
-      if (r.flags & ibus::kFlagAfeFault) s.faults |= SSIM_FAULT_AFE;
-      if (r.flags & ibus::kFlagTempFault) s.faults |= SSIM_FAULT_TEMP_SENSOR;
-      for (std::size_t c = 0; c < r.cells; ++c) {
-        const std::int32_t v = r.cell_mV[c];
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-        sum += v;
-        ++count;
-      }
-      for (std::size_t t = 0; t < r.temps; ++t) {
-        tlo = r.temp_dC[t] < tlo ? r.temp_dC[t] : tlo;
-        thi = r.temp_dC[t] > thi ? r.temp_dC[t] : thi;
-      }
-    }
-    m.cells_valid = count > 0 && (s.faults & SSIM_FAULT_AFE) == 0;
-    m.cell_min_mV = lo;
-    m.cell_max_mV = hi;
-    s.cell_avg_mV = count > 0 ? static_cast<std::int32_t>(sum / count) : 0;
-    m.temps_valid = thi >= tlo && (s.faults & SSIM_FAULT_TEMP_SENSOR) == 0;
-    m.temp_min_dC = tlo;
-    m.temp_max_dC = thi;
+  if (poller_.generation() != modules_generation_) {
+    modules_generation_ = poller_.generation();
+    aggregate_modules(modules_view_);
   }
+  s.ready = modules_view_.ready;
+  s.faults |= modules_view_.faults;
+  s.cell_avg_mV = modules_view_.cell_avg_mV;
+  m.cells_valid = modules_view_.m.cells_valid;
+  m.cell_min_mV = modules_view_.m.cell_min_mV;
+  m.cell_max_mV = modules_view_.m.cell_max_mV;
+  m.temps_valid = modules_view_.m.temps_valid;
+  m.temp_min_dC = modules_view_.m.temp_min_dC;
+  m.temp_max_dC = modules_view_.m.temp_max_dC;
   snapshot_ = s;
+}
+
+// Cells and temperatures: only from modules whose reports are fresh; a string
+// with a lost module has no valid cell data at all.
+void BcuBms::aggregate_modules(Snapshot& s) {
+  s = Snapshot{};
+  Measurements& m = s.m;
+  s.ready = poller_.all_fresh();
+  if (!s.ready) return;
+  std::int32_t lo = 1 << 30, hi = -(1 << 30);
+  std::int64_t sum = 0;
+  int count = 0;
+  std::int16_t tlo = 32767, thi = -32768;
+  for (std::size_t i = 0; i < modules_; ++i) {
+    const ModuleSummary& r = poller_.summary(i);
+    if (r.flags & ibus::kFlagAfeFault) s.faults |= SSIM_FAULT_AFE;
+    if (r.flags & ibus::kFlagTempFault) s.faults |= SSIM_FAULT_TEMP_SENSOR;
+    if (r.cells > 0) {
+      lo = r.cell_min_mV < lo ? r.cell_min_mV : lo;
+      hi = r.cell_max_mV > hi ? r.cell_max_mV : hi;
+      sum += r.cell_sum_mV;
+      count += r.cells;
+    }
+    if (r.temps > 0) {
+      tlo = r.temp_min_dC < tlo ? r.temp_min_dC : tlo;
+      thi = r.temp_max_dC > thi ? r.temp_max_dC : thi;
+    }
+  }
+  m.cells_valid = count > 0 && (s.faults & SSIM_FAULT_AFE) == 0;
+  m.cell_min_mV = lo;
+  m.cell_max_mV = hi;
+  s.cell_avg_mV = count > 0 ? static_cast<std::int32_t>(sum / count) : 0;
+  m.temps_valid = thi >= tlo && (s.faults & SSIM_FAULT_TEMP_SENSOR) == 0;
+  m.temp_min_dC = tlo;
+  m.temp_max_dC = thi;
 }
 
 void BcuBms::follow_start_up() {

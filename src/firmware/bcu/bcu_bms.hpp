@@ -29,6 +29,7 @@ class BcuBms {
   void task_1s();
 
   void measure();
+  void aggregate_modules(Snapshot& s);
   void follow_start_up();
   void decide_balancing();
 
@@ -41,6 +42,9 @@ class BcuBms {
   ModulePoller poller_;
   BalancingConfig balancing_;
   Snapshot snapshot_;
+  // The modules' part of the snapshot, recomputed only when a report changes.
+  Snapshot modules_view_;
+  std::uint32_t modules_generation_ = 0xFFFFFFFFu;
 };
 
 }  // namespace stacksim::fw

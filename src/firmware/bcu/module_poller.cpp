@@ -2,6 +2,28 @@
 
 namespace stacksim::fw {
 
+ModuleSummary summarise(const ibus::Report& r) {
+  ModuleSummary s;
+  s.flags = r.flags;
+  s.cells = r.cells;
+  s.temps = r.temps;
+  s.cell_min_mV = 1 << 30;
+  s.cell_max_mV = -(1 << 30);
+  for (std::size_t c = 0; c < r.cells; ++c) {
+    const std::int32_t v = r.cell_mV[c];
+    s.cell_min_mV = v < s.cell_min_mV ? v : s.cell_min_mV;
+    s.cell_max_mV = v > s.cell_max_mV ? v : s.cell_max_mV;
+    s.cell_sum_mV += v;
+  }
+  s.temp_min_dC = 32767;
+  s.temp_max_dC = -32768;
+  for (std::size_t t = 0; t < r.temps; ++t) {
+    s.temp_min_dC = r.temp_dC[t] < s.temp_min_dC ? r.temp_dC[t] : s.temp_min_dC;
+    s.temp_max_dC = r.temp_dC[t] > s.temp_max_dC ? r.temp_dC[t] : s.temp_max_dC;
+  }
+  return s;
+}
+
 void ModulePoller::configure(const ssim_hal* hal, const ModulePollerConfig& config) {
   hal_ = hal;
   config_ = config;
@@ -10,6 +32,7 @@ void ModulePoller::configure(const ssim_hal* hal, const ModulePollerConfig& conf
 }
 
 void ModulePoller::stop() {
+  ++generation_;
   phase_ = Phase::kIdle;
   awaiting_ = false;
   seen_mask_ = fresh_mask_ = 0;
@@ -24,6 +47,7 @@ void ModulePoller::send(const ibus::Frame& frame, std::uint32_t now_ms) {
 
 void ModulePoller::start_coding(std::uint32_t now_ms) {
   phase_ = Phase::kCoding;
+  ++generation_;
   found_ = 0;
   seen_mask_ = fresh_mask_ = 0;
   ibus::Frame reset;
@@ -57,9 +81,11 @@ void ModulePoller::receive(const std::uint8_t* data, std::size_t len, std::uint3
     }
     awaiting_ = false;
     reports_[m] = r;
+    summaries_[m] = summarise(r);
     last_seen_ms_[m] = now_ms;
     seen_mask_ = static_cast<std::uint16_t>(seen_mask_ | (1u << m));
     fresh_mask_ = static_cast<std::uint16_t>(fresh_mask_ | (1u << m));
+    ++generation_;
     return;
   }
   if (phase_ == Phase::kPolling && f.function == ibus::Function::kBalanceAck) awaiting_ = false;
@@ -79,6 +105,7 @@ void ModulePoller::update(std::uint32_t now_ms) {
     }
     if (found_ == config_.modules) {
       phase_ = Phase::kPolling;
+      ++generation_;
       polling_since_ms_ = now_ms;
       next_module_ = 0;
       last_balance_ms_ = now_ms;
@@ -98,6 +125,7 @@ void ModulePoller::update(std::uint32_t now_ms) {
   for (std::size_t m = 0; m < config_.modules; ++m) {
     if (((fresh_mask_ >> m) & 1u) && now_ms - last_seen_ms_[m] > config_.module_timeout_ms) {
       fresh_mask_ = static_cast<std::uint16_t>(fresh_mask_ & ~(1u << m));
+      ++generation_;
     }
   }
   next_request(now_ms);

@@ -20,6 +20,19 @@ namespace stacksim::fw {
 
 inline constexpr std::size_t kMaxModules = 10;
 
+// Extremes and sum of one module's report, taken when it arrives so the BCU
+// folds ten summaries rather than 160 cells every 10 ms.
+struct ModuleSummary {
+  std::int32_t cell_min_mV = 0, cell_max_mV = 0;
+  std::int64_t cell_sum_mV = 0;
+  int cells = 0;
+  std::int16_t temp_min_dC = 0, temp_max_dC = 0;
+  int temps = 0;
+  std::uint8_t flags = 0;
+};
+
+ModuleSummary summarise(const ibus::Report& report);
+
 struct ModulePollerConfig {
   std::uint16_t modules = 0;
   std::uint32_t slot_ms = 20;              // one request and its answer
@@ -53,8 +66,12 @@ class ModulePoller {
     return static_cast<std::uint16_t>(stale_mask() & seen_mask_);
   }
   const ibus::Report& report(std::size_t module) const { return reports_[module]; }
+  const ModuleSummary& summary(std::size_t module) const { return summaries_[module]; }
   bool has_report(std::size_t module) const { return (seen_mask_ >> module) & 1u; }
   std::uint32_t bad_frames() const { return bad_frames_; }
+  // Changes whenever a report arrives or a module's freshness changes: what
+  // was computed from the reports is still valid while it stays the same.
+  std::uint32_t generation() const { return generation_; }
 
  private:
   std::uint16_t full_mask() const {
@@ -74,10 +91,12 @@ class ModulePoller {
   std::size_t next_module_ = 0;
   std::uint32_t last_balance_ms_ = 0;
   std::array<ibus::Report, kMaxModules> reports_{};
+  std::array<ModuleSummary, kMaxModules> summaries_{};
   std::array<std::uint32_t, kMaxModules> last_seen_ms_{};
   std::array<std::uint16_t, kMaxModules> balance_mask_{};
   std::uint16_t seen_mask_ = 0, fresh_mask_ = 0;
   std::uint32_t bad_frames_ = 0;
+  std::uint32_t generation_ = 0;
   bool balance_slot_ = false;
 };
 

@@ -184,6 +184,21 @@ void ProtectionEngine::rearm_stop_requests() {
   for (int r = 0; r < count_; ++r) open_request_ = open_request_ || state_[static_cast<std::size_t>(r)].open_requested;
 }
 
+bool ProtectionEngine::quiet(const ProtectionRow& row, const RowState& s, std::int32_t value) {
+  if (s.tripped || s.latched || s.open_requested) return false;
+  std::int32_t first = 0;
+  bool any = false;
+  for (int t = 0; t < kTierCount; ++t) {
+    const auto ti = static_cast<std::size_t>(t);
+    if (s.tier[ti].raised || s.tier[ti].timing) return false;
+    if (!row.has_tier[ti]) continue;
+    // Tiers are ordered: the first present one is reached first.
+    if (!any) first = row.threshold[ti];
+    any = true;
+  }
+  return any && (row.trip == Trip::kAbove ? value < first : value > first);
+}
+
 void ProtectionEngine::evaluate(const Measurements& m, std::uint32_t now_ms) {
   const bool charging = m.current_valid && m.current_mA > deadband_mA_;
   const bool discharging = m.current_valid && m.current_mA < -deadband_mA_;
@@ -195,6 +210,11 @@ void ProtectionEngine::evaluate(const Measurements& m, std::uint32_t now_ms) {
     const ProtectionRow& row = rows_[ri];
     RowState& s = state_[ri];
     std::int32_t value = 0;
+    if (value_of(row.quantity, m, value) && quiet(row, s, value)) {
+      // Nothing raised, nothing timing, and the value short of the first
+      // tier: the row has nothing to do this time (the common case).
+      continue;
+    }
     if (value_of(row.quantity, m, value)) {
       const bool applies = row.applies == Applies::kAlways ||
                            (row.applies == Applies::kWhileCharging && charging) ||

@@ -125,6 +125,7 @@ class ProtectionEngine {
     bool latched = false;
   };
 
+  static bool quiet(const ProtectionRow& row, const RowState& s, std::int32_t value);
   bool read_row(const ParamSet& params, int i, std::int32_t pack_multiplier, ProtectionRow& row) const;
   void update_tiers(const ProtectionRow& row, RowState& s, std::int32_t value, bool applies,
                     std::uint32_t now_ms) const;

@@ -51,6 +51,9 @@ void ModuleBms::sample() {
 }
 
 void ModuleBms::rs485_receive(std::uint16_t, const std::uint8_t* data, std::size_t len) {
+  // Other modules' answers and requests for other addresses are not ours to
+  // check: the address byte filters before the CRC is worth computing.
+  if (len >= 2 && data[1] != address_ && data[1] != ibus::kBroadcast) return;
   ibus::Frame frame;
   if (!ibus::decode(data, len, frame)) {
     ++bad_frames_;
