@@ -147,3 +147,59 @@ TEST(BmsStart, Lfp65WakeVoltageStartsIt) {
 
 }  // namespace
 }  // namespace stacksim::sim::testing
+
+namespace stacksim::sim::testing {
+namespace {
+
+// Near the top of charge the BCU orders the module holding a high cell to
+// bleed it (docs/internal-bus.md), and only that cell; the switch reaches the
+// physics' bleed resistor.
+TEST(BmsBalancing, BcuOrdersTheHighCellBledThroughItsModule) {
+  PlantRig rig("gtx3000-h4", 0.95);
+  const std::size_t module = 2, channel = 5;
+  const std::size_t group = rig.physics().module(module).first_group + channel;
+  rig.physics().set_cell_soc(rig.physics().group(group).first_cell, 0.995);
+  const std::int64_t closed_ns = start_and_close(rig);
+  ASSERT_GT(closed_ns, 0);
+  const std::int32_t start_mV = rig.param("balance.start_mV");
+  const std::int32_t threshold_mV = rig.param("balance.threshold_mV");
+  // Charge gently until the highest cell is past the balancing start voltage.
+  const auto charge = physics::TerminalCommand::current(5.0);
+  const std::size_t board = rig.plant().master(0) + 1 + module;
+  const auto bleeding = rig.run_until_true(
+      [&] { return rig.plant().board(board).balancing_mask() != 0; }, rig.now_ns() + s(3600), charge);
+  ASSERT_TRUE(bleeding) << "no balancing within an hour of charging";
+  const auto st = rig.status();
+  ASSERT_TRUE(st);
+  EXPECT_GE(st->cell_max_mV, start_mV - 5);  // within the front end's error
+  EXPECT_EQ(rig.plant().board(board).balancing_mask(), 1u << channel);
+  EXPECT_TRUE(rig.physics().balancing(group));
+  EXPECT_GT(rig.physics().group_voltage_V(group) * 1000.0,
+            st->cell_min_mV + threshold_mV - 5);
+  // The other modules bleed nothing.
+  for (std::size_t m = 0; m < 4; ++m) {
+    if (m != module) {
+      EXPECT_EQ(rig.plant().board(rig.plant().master(0) + 1 + m).balancing_mask(), 0u);
+    }
+  }
+}
+
+TEST(BmsBalancing, PackBleedsItsHighCell) {
+  PlantRig rig("gtx5000-x1", 0.95);
+  const std::size_t channel = 11;
+  rig.physics().set_cell_soc(rig.physics().group(channel).first_cell, 0.995);
+  start_and_close(rig);
+  const auto bleeding = rig.run_until_true([&] { return rig.master().balancing_mask() != 0; },
+                                           rig.now_ns() + s(3600),
+                                           physics::TerminalCommand::current(10.0));
+  ASSERT_TRUE(bleeding);
+  EXPECT_EQ(rig.master().balancing_mask(), 1u << channel);
+  EXPECT_TRUE(rig.physics().balancing(channel));
+  // Discharging stops the bleeding at the next balancing decision (1 s).
+  const auto stopped = rig.run_until_true([&] { return rig.master().balancing_mask() == 0; },
+                                          rig.now_ns() + s(3), physics::TerminalCommand::current(-20.0));
+  EXPECT_TRUE(stopped);
+}
+
+}  // namespace
+}  // namespace stacksim::sim::testing
