@@ -7,6 +7,10 @@
  * 100 mV, shows that on LED 0, and reports itself on the debug port. Copy it
  * as a starting point; build it as a shared library and run it with
  *   stacksim run SCENARIO --firmware pack=./libminimal_firmware.so
+ * (docs/adding-a-firmware-plugin.md walks through it; docs/hal.md is the HAL).
+ *
+ * What a real BMS needs and this one leaves out: pre-charge, temperature and
+ * current protection, SOC estimation, CAN toward the PCS, the parallel link.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,7 @@ enum { kOverVoltage_mV = 3650, kUnderVoltage_mV = 2500, kHysteresis_mV = 100 };
 typedef struct minimal {
   const ssim_hal* hal;
   uint16_t cells;
+  uint16_t temps;
   uint32_t ticks;
   int tripped;
   ssim_debug_status status;
@@ -39,6 +44,7 @@ static void* create(const ssim_hal* hal, const ssim_node_config* config) {
   if (m == NULL) return NULL;
   m->hal = hal;
   m->cells = config->cell_channels;
+  m->temps = config->temp_sensors;
   hal->write_output(hal->ctx, SSIM_OUT_POWER_HOLD, 1);
   set_path(m, 1);
   hal->log(hal->ctx, SSIM_LOG_INFO, "minimal firmware: started");
@@ -67,8 +73,17 @@ static void sample(minimal* m) {
     m->tripped = 0;
     set_path(m, 1);
   }
-  int32_t current_mA = 0;
+  int32_t current_mA = 0, pack_mV = 0;
   m->hal->current_mA(m->hal->ctx, &current_mA);
+  m->hal->voltage_mV(m->hal->ctx, SSIM_V_BATTERY, &pack_mV);
+  int16_t temp_min_dC = INT16_MAX, temp_max_dC = INT16_MIN;
+  for (uint16_t t = 0; t < m->temps; ++t) {
+    int16_t dC = 0;
+    if (m->hal->temperature_dC(m->hal->ctx, t, &dC) != SSIM_OK) continue;
+    if (dC < temp_min_dC) temp_min_dC = dC;
+    if (dC > temp_max_dC) temp_max_dC = dC;
+  }
+  if (temp_min_dC > temp_max_dC) temp_min_dC = temp_max_dC = 0; /* no sensor read */
   memset(&m->status, 0, sizeof m->status);
   m->status.state = m->tripped ? SSIM_STATE_PROTECT
                     : current_mA > 500 ? SSIM_STATE_CHARGE
@@ -77,6 +92,9 @@ static void sample(minimal* m) {
   m->status.protections = m->tripped ? 1u : 0u;
   m->status.cell_min_mV = min_mV;
   m->status.cell_max_mV = max_mV;
+  m->status.temp_min_dC = temp_min_dC;
+  m->status.temp_max_dC = temp_max_dC;
+  m->status.pack_voltage_mV = pack_mV;
   m->status.current_mA = current_mA;
   m->hal->debug_status(m->hal->ctx, &m->status);
 }
