@@ -3,11 +3,23 @@
 # Firmware must see hardware only through the HAL (design.md, seam 1). This
 # makes that a build rule rather than a convention:
 #  - every #include "..." in DIR must name a file under DIR or stacksim/hal.h;
-#  - every #include <...> must be a standard C or C++ header (a bare name, no
-#    directory, so <boost/...>, <nlohmann/...>, <spdlog/...> are refused);
+#  - every #include <...> must be one of the standard headers a bare-metal
+#    target has (kFirmwareStdHeaders): nothing that reads a clock, starts a
+#    thread, opens a file or talks to an operating system, and no third-party
+#    library (<chrono>, <thread>, <fstream>, <unistd.h>, <boost/...> are refused);
 #  - the targets may link only the allowed libraries;
 #  - the targets' include path is only DIR and the HAL's (set by the caller).
 # A violation stops the configure step with the file and line.
+# if(IN_LIST) also when this file is used from a script (cmake -P).
+cmake_policy(SET CMP0057 NEW)
+
+set(kFirmwareStdHeaders
+  # C
+  assert.h limits.h stdbool.h stddef.h stdint.h string.h stdlib.h
+  # C++ (freestanding-friendly: no clocks, threads, streams or files)
+  algorithm array bit cassert climits cstddef cstdint cstdlib cstring iterator limits new
+  numeric optional type_traits utility)
+
 function(stacksim_firmware_seal dir)
   cmake_parse_arguments(S "" "" "TARGETS;ALLOWED_LINKS" ${ARGN})
   file(GLOB_RECURSE sources LIST_DIRECTORIES false
@@ -25,8 +37,8 @@ function(stacksim_firmware_seal dir)
         endif()
       elseif(line MATCHES "#[ \t]*include[ \t]*<([^>]+)>")
         set(name ${CMAKE_MATCH_1})  # the next MATCHES clears CMAKE_MATCH_1
-        if(NOT name MATCHES "^[a-z_0-9]+(\\.h)?$")
-          list(APPEND problems "${source}: #include <${name}>: expected a standard C or C++ header")
+        if(NOT name IN_LIST kFirmwareStdHeaders)
+          list(APPEND problems "${source}: #include <${name}>: expected one of the standard headers a bare-metal target has (${kFirmwareStdHeaders})")
         endif()
       else()
         list(APPEND problems "${source}: '${line}': expected #include \"...\" or <...>")

@@ -111,6 +111,14 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
     return kExitRunFailed;
   }
   std::puts(stacksim::sim::result_line(*sc, *system, *outcome.summary, out_dir).c_str());
+  if (outcome.summary->bms && outcome.summary->bms->failed_starts > 0) {
+    std::fprintf(stderr,
+                 "stacksim: warning: a firmware refused to start %u time%s (create() returned no "
+                 "instance); see %s\n",
+                 outcome.summary->bms->failed_starts,
+                 outcome.summary->bms->failed_starts == 1 ? "" : "s",
+                 (out_dir / "firmware.log").c_str());
+  }
   return kExitOk;
 }
 

@@ -57,6 +57,7 @@ BmsSummary summarise_bms(Plant& plant, const BmsSetup& setup, const CrossCheck& 
     u.faults = st->faults;
   }
   s.boards = plant.board_count();
+  for (std::size_t i = 0; i < plant.board_count(); ++i) s.failed_starts += plant.node(i).failed_starts();
   s.log_lines = plant.log().size();
   s.can_frames = plant.pcs_bus().stats().frames;
   for (std::size_t i = 0; i < plant.rs485_line_count(); ++i) {

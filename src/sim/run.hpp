@@ -46,6 +46,9 @@ struct BmsSummary {
   std::vector<BmsUnitEnd> units;
   std::size_t boards = 0;
   std::size_t log_lines = 0;
+  // Power-ons at which a board's firmware refused to start (create() gave
+  // NULL; it logged why): such a board stays dead until powered again.
+  std::uint32_t failed_starts = 0;
   std::uint64_t can_frames = 0, rs485_bursts = 0, rs485_collisions = 0;
 };
 

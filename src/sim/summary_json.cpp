@@ -48,6 +48,7 @@ Json bms_json(const BmsSummary& b, const std::vector<UnitTotals>& totals) {
           {"boards", b.boards},
           {"units", units},
           {"log_lines", b.log_lines},
+          {"failed_starts", b.failed_starts},
           {"buses", {{"can_frames", b.can_frames},
                      {"rs485_bursts", b.rs485_bursts},
                      {"rs485_collisions", b.rs485_collisions}}}};

@@ -112,6 +112,38 @@ void BmsApp::task_10ms(std::uint32_t now_ms, const Snapshot& s) {
   latched_faults_ |= path_.faults();
   update_limits(s);
   update_leds(now_ms);
+  log_changes();
+}
+
+void BmsApp::log_changes() {
+  if (state_ != logged_state_) {
+    LogLine().text("state ").text(state_name(logged_state_)).text(" -> ").text(state_name(state_))
+        .emit(hal_, SSIM_LOG_INFO);
+    logged_state_ = state_;
+  }
+  const auto rows = [&](std::uint32_t now, std::uint32_t& logged, const char* tier,
+                        ssim_log_level level) {
+    const std::uint32_t changed = now ^ logged;
+    for (int r = 0; r < 32 && changed != 0; ++r) {
+      const std::uint32_t bit = 1u << r;
+      if ((changed & bit) == 0) continue;
+      LogLine().text(tier).text(" row ").number(r).text((now & bit) ? " raised" : " cleared")
+          .emit(hal_, (now & bit) ? level : SSIM_LOG_INFO);
+    }
+    logged = now;
+  };
+  rows(protection_.alarms(), logged_alarms_, "alarm", SSIM_LOG_WARN);
+  rows(protection_.protections(), logged_protections_, "protection", SSIM_LOG_WARN);
+  const std::uint32_t f = faults();
+  if (f != logged_faults_) {
+    LogLine().text("faults ").hex(logged_faults_).text(" -> ").hex(f)
+        .emit(hal_, (f & ~logged_faults_) != 0 ? SSIM_LOG_ERROR : SSIM_LOG_INFO);
+    logged_faults_ = f;
+  }
+  if (path_.closed() != logged_path_closed_) {
+    LogLine().text(path_.closed() ? "power path closed" : "power path open").emit(hal_, SSIM_LOG_INFO);
+    logged_path_closed_ = path_.closed();
+  }
 }
 
 void BmsApp::diagnose(std::uint32_t now_ms, const Snapshot& s) {

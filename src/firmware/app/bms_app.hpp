@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "app/event_log.hpp"
 #include "app/power_path.hpp"
 #include "core/button.hpp"
 #include "core/derate.hpp"
@@ -82,6 +83,7 @@ class BmsApp {
   ssim_bms_state running_state(const Snapshot& s) const;
   void report(const Snapshot& s);
   void update_leds(std::uint32_t now_ms);
+  void log_changes();
 
   const ssim_hal* hal_ = nullptr;
   ProtectionEngine protection_;
@@ -123,6 +125,10 @@ class BmsApp {
   std::uint32_t last_save_ms_ = 0;
   int uv_row_ = -1;
   Snapshot last_;
+  // What was last logged: changes of these are events.
+  ssim_bms_state logged_state_ = SSIM_STATE_SHUTDOWN;
+  std::uint32_t logged_alarms_ = 0, logged_protections_ = 0, logged_faults_ = 0;
+  bool logged_path_closed_ = false;
   LedColours shown_{};
   bool leds_valid_ = false;
 };

@@ -65,7 +65,16 @@ set(fw_file "src/firmware/fw.cpp")
 expect_refused(physics "#include \"physics/system.hpp\"\n"
   "${fw_file}: #include \"physics/system.hpp\": expected stacksim/hal.h or a header of src/firmware")
 expect_refused(json "#include <cstdint>\n#include <nlohmann/json.hpp>\n"
-  "${fw_file}: #include <nlohmann/json.hpp>: expected a standard C or C++ header")
+  "${fw_file}: #include <nlohmann/json.hpp>: expected one of the standard headers a bare-metal target has")
+# Standard, but not for firmware: a clock, threads, files, the operating system.
+expect_refused(chrono "#include <chrono>\n"
+  "${fw_file}: #include <chrono>: expected one of the standard headers a bare-metal target has")
+expect_refused(thread "#include <thread>\n"
+  "${fw_file}: #include <thread>: expected one of the standard headers")
+expect_refused(fstream "#include <fstream>\n"
+  "${fw_file}: #include <fstream>: expected one of the standard headers")
+expect_refused(unistd "#include <unistd.h>\n"
+  "${fw_file}: #include <unistd.h>: expected one of the standard headers")
 expect_refused(parent "#include \"../sim/run.hpp\"\n"
   "${fw_file}: #include \"../sim/run.hpp\": no paths out of src/firmware")
 expect_refused(parent_via_own "#include \"core/../../physics/system.hpp\"\n"
