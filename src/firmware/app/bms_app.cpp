@@ -188,7 +188,10 @@ void BmsApp::run_phase(std::uint32_t now_ms, const Snapshot& s) {
       }
       return;
     case Phase::kRunning: {
-      const bool faulted = (latched_faults_ | live_faults_) != 0 || protection_.fault_latched();
+      // A fault_latch protection row opens the path through its own reaction
+      // (once the current stopped, at the latest delay_ms after the trip), not
+      // at once under load; it keeps its opening request until service.
+      const bool faulted = (latched_faults_ | live_faults_) != 0;
       const bool hold_open = opened_by_protection_ && now_ms - opened_at_ms_ < reclose_delay_ms_;
       // Opened for a stop_* protection and held open long enough: try the
       // allowed direction again (the engine reopens on blocked current).
