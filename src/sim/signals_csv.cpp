@@ -4,20 +4,7 @@
 
 namespace stacksim::sim {
 
-const char* bms_state_name(ssim_bms_state state) {
-  switch (state) {
-    case SSIM_STATE_SHUTDOWN: return "shutdown";
-    case SSIM_STATE_STANDBY: return "standby";
-    case SSIM_STATE_CHARGE: return "charge";
-    case SSIM_STATE_DISCHARGE: return "discharge";
-    case SSIM_STATE_FULL_CHARGE: return "full-charge";
-    case SSIM_STATE_PROTECT: return "protect";
-    case SSIM_STATE_FAULT: return "fault";
-    case SSIM_STATE_OVER_DISCHARGED: return "over-discharged";
-    case SSIM_STATE_STARTING: return "starting";
-  }
-  return "unknown";
-}
+const char* bms_state_name(ssim_bms_state state) { return ssim_bms_state_name(state); }
 
 SignalsCsv::~SignalsCsv() {
   if (file_) std::fclose(file_);

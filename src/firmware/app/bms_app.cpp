@@ -117,7 +117,7 @@ void BmsApp::task_10ms(std::uint32_t now_ms, const Snapshot& s) {
 
 void BmsApp::log_changes() {
   if (state_ != logged_state_) {
-    LogLine().text("state ").text(state_name(logged_state_)).text(" -> ").text(state_name(state_))
+    LogLine().text("state ").text(ssim_bms_state_name(logged_state_)).text(" -> ").text(ssim_bms_state_name(state_))
         .emit(hal_, SSIM_LOG_INFO);
     logged_state_ = state_;
   }

@@ -47,19 +47,5 @@ class LogLine {
   std::size_t n_ = 0;
 };
 
-inline const char* state_name(ssim_bms_state s) {
-  switch (s) {
-    case SSIM_STATE_SHUTDOWN: return "shutdown";
-    case SSIM_STATE_STANDBY: return "standby";
-    case SSIM_STATE_CHARGE: return "charge";
-    case SSIM_STATE_DISCHARGE: return "discharge";
-    case SSIM_STATE_FULL_CHARGE: return "full-charge";
-    case SSIM_STATE_PROTECT: return "protect";
-    case SSIM_STATE_FAULT: return "fault";
-    case SSIM_STATE_OVER_DISCHARGED: return "over-discharged";
-    case SSIM_STATE_STARTING: return "starting";
-  }
-  return "unknown";
-}
 
 }  // namespace stacksim::fw

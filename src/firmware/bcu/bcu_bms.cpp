@@ -1,5 +1,6 @@
 #include "bcu/bcu_bms.hpp"
 
+#include "app/measure.hpp"
 #include "core/params.hpp"
 
 namespace stacksim::fw {
@@ -23,18 +24,7 @@ BcuBms::BcuBms(const ssim_hal* hal, const ssim_node_config& config)
 void BcuBms::measure() {
   Snapshot s;
   Measurements& m = s.m;
-  std::int32_t mA = 0;
-  m.current_valid = hal_->current_mA(hal_->ctx, &mA) == SSIM_OK;
-  m.current_mA = mA;
-  std::int32_t mV = 0;
-  m.pack_valid = hal_->voltage_mV(hal_->ctx, SSIM_V_BATTERY, &mV) == SSIM_OK;
-  m.pack_mV = mV;
-  if (hal_->voltage_mV(hal_->ctx, SSIM_V_LINK, &mV) == SSIM_OK) s.link_mV = mV;
-  std::int16_t board = 0;
-  m.board_temp_valid = hal_->board_temperature_dC(hal_->ctx, &board) == SSIM_OK;
-  m.board_temp_dC = board;
-  if (hal_->read_input(hal_->ctx, SSIM_IN_FUSE_OK) == 0) s.faults |= SSIM_FAULT_FUSE;
-
+  measure_power_path(hal_, s);
   if (poller_.lost_mask(now_ms_) != 0) s.faults |= SSIM_FAULT_INTERNAL_COMM;
   if (poller_.generation() != modules_generation_) {
     modules_generation_ = poller_.generation();

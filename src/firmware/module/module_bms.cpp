@@ -1,15 +1,8 @@
 #include "module/module_bms.hpp"
 
+#include "app/measure.hpp"
+
 namespace stacksim::fw {
-namespace {
-
-// A lithium iron phosphate cell cannot read above this; a channel that does
-// is a front-end or sense-wire fault, not a cell.
-constexpr std::int32_t kCellPlausibleMax_mV = 4500;
-constexpr std::int16_t kTempPlausibleMin_dC = -400;
-constexpr std::int16_t kTempPlausibleMax_dC = 1200;
-
-}  // namespace
 
 ModuleBms::ModuleBms(const ssim_hal* hal, const ssim_node_config& config)
     : hal_(hal),
@@ -25,20 +18,23 @@ ModuleBms::~ModuleBms() = default;
 
 void ModuleBms::sample() {
   ibus::Report r;
+  // Nothing is reported before the front end and the thermistors have each
+  // converted once: a reading that does not exist yet is not a fault.
+  bool converted = true;
   r.cells = static_cast<std::uint8_t>(cells_);
   for (std::uint16_t c = 0; c < cells_; ++c) {
     std::int32_t mV = 0;
     const int status = hal_->cell_voltage_mV(hal_->ctx, c, &mV);
-    if (status != SSIM_OK || mV > kCellPlausibleMax_mV || mV < 0) r.flags |= ibus::kFlagAfeFault;
+    converted = converted && status != SSIM_E_NOT_READY;
+    if (!cell_reading_plausible(status, mV)) r.flags |= ibus::kFlagAfeFault;
     r.cell_mV[c] = static_cast<std::uint16_t>(mV < 0 ? 0 : (mV > 0xFFFF ? 0xFFFF : mV));
   }
   r.temps = static_cast<std::uint8_t>(temps_);
   for (std::uint16_t t = 0; t < temps_; ++t) {
     std::int16_t dC = 0;
     const int status = hal_->temperature_dC(hal_->ctx, t, &dC);
-    if (status != SSIM_OK || dC < kTempPlausibleMin_dC || dC > kTempPlausibleMax_dC) {
-      r.flags |= ibus::kFlagTempFault;
-    }
+    converted = converted && status != SSIM_E_NOT_READY;
+    if (!temp_reading_plausible(status, dC)) r.flags |= ibus::kFlagTempFault;
     r.temp_dC[t] = dC;
   }
   std::int16_t board_dC = 0;
@@ -46,6 +42,7 @@ void ModuleBms::sample() {
   r.board_temp_dC = board_dC;
   r.balancing_mask = balancing_mask_;
   if (balancing_mask_ != 0) r.flags |= ibus::kFlagBalancing;
+  if (!converted) return;
   report_ = r;
   sampled_ = true;
 }

@@ -2,16 +2,10 @@
 
 #include <cstring>
 
+#include "app/measure.hpp"
 #include "core/params.hpp"
 
 namespace stacksim::fw {
-namespace {
-
-constexpr std::int32_t kCellPlausibleMax_mV = 4500;
-constexpr std::int16_t kTempPlausibleMin_dC = -400;
-constexpr std::int16_t kTempPlausibleMax_dC = 1200;
-
-}  // namespace
 
 PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
     : hal_(hal), cells_(config.cell_channels), temps_(config.temp_sensors) {
@@ -43,7 +37,7 @@ void PackBms::measure_cells() {
       all = false;
       continue;
     }
-    if (status != SSIM_OK || mV > kCellPlausibleMax_mV || mV < 0) cell_faults_ |= SSIM_FAULT_AFE;
+    if (!cell_reading_plausible(status, mV)) cell_faults_ |= SSIM_FAULT_AFE;
     cell_mV_[c] = static_cast<std::uint16_t>(mV < 0 ? 0 : (mV > 0xFFFF ? 0xFFFF : mV));
   }
   cells_sampled_ = all;
@@ -66,7 +60,7 @@ void PackBms::measure_cells() {
   for (std::uint16_t t = 0; t < temps_; ++t) {
     std::int16_t dC = 0;
     const int status = hal_->temperature_dC(hal_->ctx, t, &dC);
-    if (status != SSIM_OK || dC < kTempPlausibleMin_dC || dC > kTempPlausibleMax_dC) {
+    if (!temp_reading_plausible(status, dC)) {
       if (status != SSIM_E_NOT_READY) cell_faults_ |= SSIM_FAULT_TEMP_SENSOR;
       temps_ok = false;
       continue;
@@ -77,22 +71,11 @@ void PackBms::measure_cells() {
   m.temps_valid = temps_ok;
   m.temp_min_dC = tlo;
   m.temp_max_dC = thi;
-  std::int16_t board = 0;
-  m.board_temp_valid = hal_->board_temperature_dC(hal_->ctx, &board) == SSIM_OK;
-  m.board_temp_dC = board;
 }
 
 void PackBms::measure_fast() {
-  Measurements& m = snapshot_.m;
-  std::int32_t mA = 0;
-  m.current_valid = hal_->current_mA(hal_->ctx, &mA) == SSIM_OK;
-  m.current_mA = mA;
-  std::int32_t mV = 0;
-  m.pack_valid = hal_->voltage_mV(hal_->ctx, SSIM_V_BATTERY, &mV) == SSIM_OK;
-  m.pack_mV = mV;
-  if (hal_->voltage_mV(hal_->ctx, SSIM_V_LINK, &mV) == SSIM_OK) snapshot_.link_mV = mV;
   snapshot_.faults = cell_faults_;
-  if (hal_->read_input(hal_->ctx, SSIM_IN_FUSE_OK) == 0) snapshot_.faults |= SSIM_FAULT_FUSE;
+  measure_power_path(hal_, snapshot_);
   snapshot_.ready = cells_sampled_;
 }
 

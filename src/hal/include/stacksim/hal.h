@@ -175,6 +175,22 @@ typedef enum ssim_bms_state {
   SSIM_STATE_STARTING = 8        /* power-on sequence, coding, pre-charge */
 } ssim_bms_state;
 
+/* The state's name as logs, CSV columns and reports spell it. */
+static inline const char* ssim_bms_state_name(ssim_bms_state state) {
+  switch (state) {
+    case SSIM_STATE_SHUTDOWN: return "shutdown";
+    case SSIM_STATE_STANDBY: return "standby";
+    case SSIM_STATE_CHARGE: return "charge";
+    case SSIM_STATE_DISCHARGE: return "discharge";
+    case SSIM_STATE_FULL_CHARGE: return "full-charge";
+    case SSIM_STATE_PROTECT: return "protect";
+    case SSIM_STATE_FAULT: return "fault";
+    case SSIM_STATE_OVER_DISCHARGED: return "over-discharged";
+    case SSIM_STATE_STARTING: return "starting";
+  }
+  return "unknown";
+}
+
 /* Request bits toward the PCS. */
 #define SSIM_REQ_FORCE_CHARGE 0x1u  /* SOC below the force-charge threshold */
 #define SSIM_REQ_FULL_CHARGE 0x2u   /* recalibration: first power-on or 30 days below 97% */
