@@ -47,7 +47,7 @@ TEST(HardwareFile, NumbersFromTheManuals) {
   EXPECT_EQ(gtx5000->board(SSIM_ROLE_PACK)->leds, 7);  // L1-L7
   EXPECT_EQ(gtx2500->board(SSIM_ROLE_PACK)->leds, 8);  // L1-L8
   const hw::BoardSpec* p65 = lfp65->board(SSIM_ROLE_PACK);
-  EXPECT_EQ(p65->leds, 6);  // LED1-LED4, RUN, ALM
+  EXPECT_EQ(p65->leds, 5);  // LED1-LED4 and the two-colour RUN/ALM
   ASSERT_TRUE(p65->supply.wake);
   EXPECT_EQ(p65->supply.wake->min_V, 45.0);
   EXPECT_EQ(p65->supply.wake->max_V, 60.0);

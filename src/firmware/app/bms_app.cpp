@@ -106,6 +106,9 @@ void BmsApp::task_10ms(std::uint32_t now_ms, const Snapshot& s) {
     if (s.m.current_valid && s.m.current_mA < -idle_mA_) full_ = false;
   }
   protection_.evaluate(s.m, now_ms);
+  seen_warnings_ |= protection_.warnings();
+  seen_alarms_ |= protection_.alarms();
+  seen_protections_ |= protection_.protections();
   diagnose(now_ms, s);
   run_phase(now_ms, s);
   path_.update(now_ms, s.m.pack_mV, s.link_mV, s.m.current_mA, s.m.current_valid);
@@ -289,9 +292,10 @@ void BmsApp::task_100ms(std::uint32_t, const Snapshot& s) {
 void BmsApp::report(const Snapshot& s) {
   ssim_debug_status st{};
   st.state = state_;
-  st.warnings = protection_.warnings();
-  st.alarms = protection_.alarms();
-  st.protections = protection_.protections();
+  st.warnings = seen_warnings_ | protection_.warnings();
+  st.alarms = seen_alarms_ | protection_.alarms();
+  st.protections = seen_protections_ | protection_.protections();
+  seen_warnings_ = seen_alarms_ = seen_protections_ = 0;
   st.faults = faults();
   st.soc_permille = soc_started_ ? soc_.soc_permille() : 0;
   st.soh_permille = soc_.soh_permille();

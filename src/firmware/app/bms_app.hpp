@@ -125,6 +125,9 @@ class BmsApp {
   std::uint32_t last_save_ms_ = 0;
   int uv_row_ = -1;
   Snapshot last_;
+  // Tiers raised since the last debug report: a trip shorter than the report
+  // period (a short circuit cleared in 30 ms) still shows once.
+  std::uint32_t seen_warnings_ = 0, seen_alarms_ = 0, seen_protections_ = 0;
   // What was last logged: changes of these are events.
   ssim_bms_state logged_state_ = SSIM_STATE_SHUTDOWN;
   std::uint32_t logged_alarms_ = 0, logged_protections_ = 0, logged_faults_ = 0;
