@@ -40,6 +40,7 @@ BmsSummary summarise_bms(Plant& plant, const BmsSetup& setup, const CrossCheck& 
     add("module", setup.firmware.module);
   }
   if (lv) add("pack", setup.firmware.pack);
+  s.protection_rows = setup.params.protection_ids;
   s.units = cross.units();
   for (std::size_t b = 0; b < s.units.size(); ++b) {
     const hw::Board& board = plant.board(plant.master(b));

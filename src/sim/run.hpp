@@ -43,6 +43,8 @@ struct BmsSummary {
     std::string role, name, version, origin;
   };
   std::vector<Firmware> firmware;
+  // Bit i of alarms / protections is row i of the product's protection table.
+  std::vector<std::string> protection_rows;
   std::vector<BmsUnitEnd> units;
   std::size_t boards = 0;
   std::size_t log_lines = 0;

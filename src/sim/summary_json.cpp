@@ -45,6 +45,7 @@ Json bms_json(const BmsSummary& b, const std::vector<UnitTotals>& totals) {
                                       {"temp_error_max_C", std::round(u.temp_error_max_C * 100) / 100}}}});
   }
   return {{"firmware", firmware},
+          {"protection_rows", b.protection_rows},
           {"boards", b.boards},
           {"units", units},
           {"log_lines", b.log_lines},

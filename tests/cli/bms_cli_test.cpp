@@ -135,6 +135,11 @@ TEST_F(BmsCli, RunWithTheReferenceFirmwareWritesTheBmsOutputs) {
   EXPECT_FALSE(bms["firmware"][0]["version"].get<std::string>().empty());
   EXPECT_EQ(bms["boards"], 2);
   ASSERT_EQ(bms["units"].size(), 2u);
+  // The legend of the alarm / protection bits: the product's table, in order.
+  const auto table = bms["protection_rows"].get<std::vector<std::string>>();
+  ASSERT_GE(table.size(), 13u);
+  EXPECT_EQ(table[0], "cell_over_voltage");
+  EXPECT_EQ(table[1], "cell_under_voltage");
   for (std::size_t u = 0; u < 2; ++u) {
     const nlohmann::json& unit = bms["units"][u];
     EXPECT_EQ(unit["name"], "pack" + std::to_string(u + 1));
