@@ -21,6 +21,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
+
 #ifndef STACKSIM_BINARY
 #error "cli_tests needs the stacksim target (STACKSIM_BINARY)"
 #endif
@@ -31,34 +33,11 @@
 namespace {
 
 namespace fs = std::filesystem;
+using namespace stacksim::cli_testing;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 const fs::path kData = STACKSIM_DATA_DIR;
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // SHA-256 by the system's sha256sum: independent of the project's own.
 std::string sha256sum(const fs::path& file) {
@@ -71,65 +50,8 @@ std::string sha256sum(const fs::path& file) {
   return std::string(hex, n);
 }
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// A fresh directory per test; CTest runs the cases in parallel processes.
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("stacksim-cli-test-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
-  // stacksim --data DATA ARGS..., stdout and stderr captured apart.
-  Result stacksim(const std::vector<std::string>& args, const fs::path& data = kData) const {
-    std::vector<std::string> all = {"--data", data.string()};
-    all.insert(all.end(), args.begin(), args.end());
-    return raw(all);
-  }
-  Result raw(const std::vector<std::string>& args) const {
-    std::string command = shell_quote(STACKSIM_BINARY);
-    for (const std::string& a : args) {
-      // Two appends: "x" + string trips a false -Wrestrict in GCC 12 at -O3.
-      command += ' ';
-      command += shell_quote(a);
-    }
-    const fs::path out = dir_ / "cli.stdout", err = dir_ / "cli.stderr";
-    command += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    Result r;
-    r.exit_code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
-
-  fs::path dir_;
-};
-
-std::set<std::string> entries(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
-  return names;
-}
+// The command-line fixture of tests/plugin/cli_runner.hpp under this suite's name.
+class Cli : public stacksim::cli_testing::CliTest {};
 
 // Two GTX5000 packs (100 Ah each, so 1C = 200 A): 0.5C for 30 s, 30 s rest,
 // then 60 s more of rest after the profile; 2 min at 1 s steps, rows every 10 s.
@@ -164,12 +86,6 @@ std::string expected_header(const std::vector<std::string>& units) {
   return h;
 }
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream in(line);
-  for (std::string f; std::getline(in, f, ',');) fields.push_back(f);
-  return fields;
-}
 
 // ---------------------------------------------------------------------------
 

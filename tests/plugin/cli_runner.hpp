@@ -1,7 +1,7 @@
 // The real `stacksim` binary (STACKSIM_BINARY) run through the shell as a user
-// runs it, for the tests of plugins and of the BMS outputs of the command line.
-// The same approach as tests/cli/cli_test.cpp: a fresh directory per test case
-// (CTest runs the cases in parallel processes), stdout and stderr apart.
+// runs it, for every command-line test (tests/cli, tests/plugin): a fresh
+// directory per test case (CTest runs the cases in parallel processes),
+// stdout and stderr apart.
 #pragma once
 
 #include <sys/wait.h>
@@ -88,12 +88,17 @@ class CliTest : public ::testing::Test {
     return p;
   }
 
-  // stacksim --data DATA ARGS...
-  Result stacksim(const std::vector<std::string>& args) const {
-    std::vector<std::string> all = {"--data", STACKSIM_DATA_DIR};
+  // stacksim --data DATA ARGS..., stdout and stderr captured apart.
+  Result stacksim(const std::vector<std::string>& args,
+                  const fs::path& data = STACKSIM_DATA_DIR) const {
+    std::vector<std::string> all = {"--data", data.string()};
     all.insert(all.end(), args.begin(), args.end());
+    return raw(all);
+  }
+  // stacksim ARGS... exactly as given.
+  Result raw(const std::vector<std::string>& args) const {
     std::string command = shell_quote(STACKSIM_BINARY);
-    for (const std::string& a : all) {
+    for (const std::string& a : args) {
       // Two appends: "x" + string trips a false -Wrestrict in GCC 12 at -O3.
       command += ' ';
       command += shell_quote(a);
