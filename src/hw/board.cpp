@@ -180,8 +180,8 @@ bool Board::supply_available_now() const {
 void Board::update(std::int64_t now_ns, std::int64_t dt_ns) {
   now_ns_ = now_ns;
   // The fuse carries the branch current of the step just done.
-  if (fuse_ && (main_closed_ || fuse_->heat_A2s() != 0.0)) {
-    const double i = main_closed_ ? physics_.branch_current_A(wiring_.branch) : 0.0;
+  if (fuse_ && (path_conducts_ || fuse_->heat_A2s() != 0.0)) {
+    const double i = path_conducts_ ? physics_.branch_current_A(wiring_.branch) : 0.0;
     if (fuse_->pass(i, dt_ns)) actuators_dirty_ = true;
   }
   const bool supply = supply_available_now();
@@ -200,17 +200,19 @@ void Board::apply_actuators(std::int64_t now_ns) {
   const std::size_t b = wiring_.branch;
   if (pos_) {
     const double precharge_A = dc_link_ ? dc_link_->precharge_current_A(b) : 0.0;
-    const double main_A = main_closed_ ? physics_.branch_current_A(b) : 0.0;
+    const double main_A = path_conducts_ ? physics_.branch_current_A(b) : 0.0;
     pos_->advance(now_ns, main_A);
     neg_->advance(now_ns, main_A + precharge_A);
     if (pre_) pre_->advance(now_ns, precharge_A);
     const bool conducting = (!breaker_ || breaker_->closed()) && (!fuse_ || !fuse_->blown());
     main_closed_ = conducting && pos_->closed() && neg_->closed();
     precharge_closed_ = conducting && pre_ && pre_->closed() && neg_->closed();
-    physics_.set_branch_closed(b, main_closed_);
+    const auto conduction = path_conduction(conducting);
+    path_conducts_ = conduction != physics::PhysicsSystem::Conduction::kOpen;
+    physics_.set_branch_conduction(b, conduction);
     if (dc_link_) {
       const double r = precharge_open_ || !spec_.precharge ? HUGE_VAL : spec_.precharge->resistance_ohm;
-      dc_link_->set_paths(b, main_closed_, precharge_closed_, r);
+      dc_link_->set_paths(b, path_conducts_, precharge_closed_, r);
     }
     next_actuator_ns_ = std::min({pos_->next_change_ns(), neg_->next_change_ns(),
                                   pre_ ? pre_->next_change_ns() : kNever});
@@ -222,6 +224,19 @@ void Board::apply_actuators(std::int64_t now_ns) {
     }
     applied_balancing_ = wanted_balancing_;
   }
+}
+
+physics::PhysicsSystem::Conduction Board::path_conduction(bool conducting) const {
+  using C = physics::PhysicsSystem::Conduction;
+  if (!conducting) return C::kOpen;
+  const bool pos = pos_->closed(), neg = neg_->closed();
+  if (pos && neg) {
+    return spec_.charge_block && outputs_[SSIM_OUT_CHARGE_BLOCK] ? C::kDischargeOnly : C::kClosed;
+  }
+  // One FET of an LV pair on: the other one's body diode passes its direction.
+  if (spec_.body_diodes && pos) return C::kChargeOnly;
+  if (spec_.body_diodes && neg) return C::kDischargeOnly;
+  return C::kOpen;
 }
 
 void Board::power_on(std::int64_t now_ns) {
@@ -268,6 +283,7 @@ void Board::set_output_state(ssim_output output, bool on) {
     c->command(now_ns_, on);
     next_actuator_ns_ = std::min(next_actuator_ns_, c->next_change_ns());
   }
+  if (output == SSIM_OUT_CHARGE_BLOCK) actuators_dirty_ = true;  // a semiconductor: at once
   if (output_observer_) output_observer_(now_ns_, output, on);
 }
 

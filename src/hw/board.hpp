@@ -115,6 +115,8 @@ class Board {
   ssim_led_colour led(std::uint16_t index) const { return leds_[index]; }
   bool output(ssim_output output) const { return outputs_[output]; }
   bool main_path_closed() const { return main_closed_; }
+  // Lets current through at least one way (a one-way path counts).
+  bool main_path_conducts() const { return path_conducts_; }
   bool precharge_path_closed() const { return precharge_closed_; }
   const std::optional<ssim_debug_status>& last_status() const { return last_status_; }
   const std::string& last_log() const { return last_log_; }
@@ -145,6 +147,7 @@ class Board {
   void power_on(std::int64_t now_ns);
   void power_off(std::int64_t now_ns);
   void apply_actuators(std::int64_t now_ns);
+  physics::PhysicsSystem::Conduction path_conduction(bool conducting) const;
   void set_output_state(ssim_output output, bool on);
   void set_led_state(std::uint16_t led, ssim_led_colour colour);
   double link_voltage_V() const;
@@ -177,7 +180,7 @@ class Board {
   std::int64_t next_actuator_ns_ = kNever;
   bool powered_ = false;
   bool actuators_dirty_ = true;
-  bool main_closed_ = false, precharge_closed_ = false;
+  bool main_closed_ = false, precharge_closed_ = false, path_conducts_ = false;
   bool supply_fault_ = false, address_broken_ = false, precharge_open_ = false;
   double wake_V_ = 0.0;
   std::uint32_t wanted_balancing_ = 0, applied_balancing_ = 0;

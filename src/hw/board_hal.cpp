@@ -96,6 +96,7 @@ void Board::hal_write_output(ssim_output output, bool on) {
     case SSIM_OUT_DRY2: present = spec_.dry_contacts >= 2; break;
     case SSIM_OUT_ADDRESS: present = spec_.address_coding; break;
     case SSIM_OUT_POWER_HOLD: present = spec_.supply.mode == PowerMode::kLatched; break;
+    case SSIM_OUT_CHARGE_BLOCK: present = spec_.charge_block; break;
     case SSIM_OUTPUT_COUNT: break;
   }
   if (present) set_output_state(output, on);

@@ -37,6 +37,12 @@ struct BoardSpec {
   std::optional<PrechargeSpec> precharge;
   std::optional<FuseSpec> fuse;
   bool breaker = false;
+  // LV MOSFET paths: POS is the charge FET, NEG the discharge FET, each
+  // bridged by its body diode, so one FET on lets current through one way.
+  bool body_diodes = false;
+  // BCU: SSIM_OUT_CHARGE_BLOCK drives a charge-blocking switch with a diode
+  // across it, so a full string stops charging and can still discharge.
+  bool charge_block = false;
   bool button = false;
   bool address_coding = false;                    // ADR_IN/ADR_OUT (Link In/Out)
   bool balancing = false;

@@ -45,11 +45,20 @@ void DcLink::set_paths(std::size_t b, bool main_closed, bool precharge_closed, d
 
 void DcLink::advance(std::int64_t dt_ns) {
   if (main_closed_count_ > 0) {
-    double sum = 0.0;
+    // The bus as the branches that carry current hold it; a one-way path
+    // whose diode blocks sits at its own voltage, not the bus's.
+    double sum = 0.0, all = 0.0;
+    std::size_t carrying = 0;
     for (std::size_t b = 0; b < paths_.size(); ++b) {
-      if (paths_[b].main) sum += physics_.branch_voltage_V(b);
+      if (!paths_[b].main) continue;
+      all += physics_.branch_voltage_V(b);
+      if (physics_.branch_closed(b)) {
+        sum += physics_.branch_voltage_V(b);
+        ++carrying;
+      }
     }
-    voltage_V_ = sum / static_cast<double>(main_closed_count_);
+    voltage_V_ = carrying > 0 ? sum / static_cast<double>(carrying)
+                              : all / static_cast<double>(main_closed_count_);
   } else {
     // Parallel Thevenin of the pre-charge paths and the bleed resistor.
     double g = spec_.bleed_resistance_ohm > 0.0 ? 1.0 / spec_.bleed_resistance_ohm : 0.0;

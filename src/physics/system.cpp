@@ -100,6 +100,7 @@ void PhysicsSystem::build_topology() {
   module_ambient_C_.assign(modules_.size(), 25.0);
   module_heat_J_.assign(modules_.size(), 0.0);
   branch_closed_.assign(branches_.size(), 1);
+  branch_conduction_.assign(branches_.size(), Conduction::kClosed);
   for (auto* v : {&branch_current_A_, &branch_voltage_V_, &branch_e_V_, &branch_z_ohm_,
                   &branch_abs_charge_As_, &branch_sq_current_A2s_}) {
     v->assign(branches_.size(), 0.0);
@@ -189,8 +190,15 @@ void PhysicsSystem::set_hysteresis(double h) {
   refresh_thevenin();
 }
 
-void PhysicsSystem::set_branch_closed(std::size_t b, bool closed) {
-  branch_closed_[b] = closed ? 1 : 0;
+void PhysicsSystem::set_branch_conduction(std::size_t b, Conduction c) {
+  const auto one_way = [](Conduction k) {
+    return k == Conduction::kDischargeOnly || k == Conduction::kChargeOnly;
+  };
+  if (one_way(branch_conduction_[b])) --one_way_count_;
+  if (one_way(c)) ++one_way_count_;
+  branch_conduction_[b] = c;
+  // A one-way branch starts conducting; the next solve settles it.
+  branch_closed_[b] = c == Conduction::kOpen ? 0 : 1;
 }
 
 void PhysicsSystem::set_balancing(std::size_t g, bool on) {
@@ -263,14 +271,14 @@ TerminalResult PhysicsSystem::step(std::int64_t dt_ns, const TerminalCommand& co
     refresh_thevenin();
   }
   TerminalResult result;
-  solve_branch_currents(command, result);
+  solve_with_one_way(command, result);
   distribute_currents();
   if (select_directions()) {
     // Some cells reverse: solve again with the parameter sets of the
     // direction they will really carry, or a voltage command would be missed
     // by the difference between the sets in the step of the reversal.
     result = TerminalResult{};
-    solve_branch_currents(command, result);
+    solve_with_one_way(command, result);
     distribute_currents();
     select_directions();  // a second flip (near-zero current) is not chased
   }
@@ -394,6 +402,7 @@ void PhysicsSystem::solve_branch_currents(const TerminalCommand& command,
     }
   }
   const double bus_V = (current_A + e_over_z_sum) / inv_z_sum;
+  bus_V_ = bus_V;
   double assigned = 0.0;
   for (std::size_t b = 0; b < branches_.size(); ++b) {
     if (!branch_closed_[b]) continue;

@@ -101,7 +101,16 @@ class PhysicsSystem {
   void set_hysteresis(double h);
 
   // --- Actuators (the hardware layer drives these) ---
-  void set_branch_closed(std::size_t branch, bool closed);
+  // How a branch's switches let current through. The one-way states model a
+  // switch bridged by a diode: a MOSFET pair with one FET off (its body diode
+  // still conducts the other way), or the BCU's charge blocking circuit. The
+  // diode is ideal (no forward drop): the solver decides each step whether a
+  // one-way branch conducts, so that it never carries current the wrong way.
+  enum class Conduction : std::uint8_t { kOpen, kClosed, kDischargeOnly, kChargeOnly };
+  void set_branch_conduction(std::size_t branch, Conduction c);
+  void set_branch_closed(std::size_t branch, bool closed) {
+    set_branch_conduction(branch, closed ? Conduction::kClosed : Conduction::kOpen);
+  }
   void set_balancing(std::size_t group, bool on);
 
   // --- Step ---
@@ -131,7 +140,10 @@ class PhysicsSystem {
   bool balancing(std::size_t g) const { return balancing_[g] != 0; }
   double module_temperature_C(std::size_t m) const { return module_temperature_C_[m]; }
   double module_ambient_C(std::size_t m) const { return module_ambient_C_[m]; }
+  // Whether the branch carried current in the last step (a one-way branch
+  // whose diode blocked did not).
   bool branch_closed(std::size_t b) const { return branch_closed_[b] != 0; }
+  Conduction branch_conduction(std::size_t b) const { return branch_conduction_[b]; }
   double branch_current_A(std::size_t b) const { return branch_current_A_[b]; }
   double branch_voltage_V(std::size_t b) const { return branch_voltage_V_[b]; }
   // Charge-weighted mean SOC of the branch's cells: the ground truth.
@@ -163,6 +175,9 @@ class PhysicsSystem {
   void branch_thevenin(std::size_t b, double& e, double& z, double* group_e, double* group_z) const;
   void update_bleed();
   void solve_branch_currents(const TerminalCommand& command, TerminalResult& result);
+  // solve_branch_currents with the one-way branches settled (one_way.cpp).
+  void solve_with_one_way(const TerminalCommand& command, TerminalResult& result);
+  bool one_way_wants_to_conduct(std::size_t b, const TerminalCommand& command, bool bus_known);
   void distribute_currents();
   bool select_directions();  // true if any cell changed its parameter set
   void load_set(std::size_t c, bool charge);  // a direction's coefficients at the cell's SOC, T
@@ -186,7 +201,10 @@ class PhysicsSystem {
   std::vector<double> module_temperature_C_, module_ambient_C_, module_heat_J_;
   std::vector<double> thermal_scratch_, module_scratch_;  // previous temperatures
   std::vector<double> decay_scratch_;
-  std::vector<char> branch_closed_;
+  std::vector<char> branch_closed_;  // conducting in this step
+  std::vector<Conduction> branch_conduction_;
+  std::size_t one_way_count_ = 0;
+  double bus_V_ = 0.0;  // of the last solve with a closed branch
   std::vector<double> branch_current_A_, branch_voltage_V_;
   std::vector<double> branch_e_V_, branch_z_ohm_;  // of the last step that solved the split
   // Cells of a branch share its current (less bleed, split over parallel

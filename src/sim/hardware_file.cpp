@@ -210,6 +210,8 @@ hw::BoardSpec read_board(Reader& rd, ObjectReader& r, ssim_role role) {
   });
   section(rd, r, "fuse", false, [&](ObjectReader& s) { b.fuse = read_fuse(rd, s); });
   b.breaker = rd.presence(r, "breaker");
+  b.body_diodes = rd.presence(r, "body_diodes");
+  b.charge_block = rd.presence(r, "charge_block");
   b.button = rd.presence(r, "button");
   b.address_coding = rd.presence(r, "address_coding");
   b.balancing = rd.presence(r, "balancing");
@@ -220,6 +222,9 @@ hw::BoardSpec read_board(Reader& rd, ObjectReader& r, ssim_role role) {
   // Parts that only make sense together.
   if (b.precharge && !b.main_contactors) r.error("precharge", "expected main_contactors as well: pre-charge bypasses the positive contactor");
   if (b.balancing && !b.afe) r.error("balancing", "expected a cell_front_end: balancing switches sit across its channels");
+  if ((b.body_diodes || b.charge_block) && !b.main_contactors) {
+    r.error(b.body_diodes ? "body_diodes" : "charge_block", "expected main_contactors as well: it acts on the main path");
+  }
   if (b.main_contactors && !b.shunt) r.error("main_contactors", "expected a current_shunt on a board that switches its branch");
   if (b.supply.mode == hw::PowerMode::kLatched && !b.button && !b.supply.wake) {
     r.error("supply", "expected a button or a wake input: a latched supply needs something to start it");

@@ -129,7 +129,8 @@ typedef enum ssim_output {
   SSIM_OUT_DRY2 = 4,           /* dry contact 2 */
   SSIM_OUT_ADDRESS = 5,        /* address-coding output (ADR_OUT / Link Out) */
   SSIM_OUT_POWER_HOLD = 6,     /* self-hold of the board supply; releasing it powers the board off */
-  SSIM_OUTPUT_COUNT = 7
+  SSIM_OUT_CHARGE_BLOCK = 7,   /* BCU: block charge current (a diode still lets the string discharge) */
+  SSIM_OUTPUT_COUNT = 8
 } ssim_output;
 
 /* LED colour as an RGB bit set: purple is red|blue, white all three. */
