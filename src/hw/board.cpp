@@ -172,6 +172,7 @@ bool Board::supply_available_now() const {
       in.button = spec_.button && button_.pressed(now_ns_);
       in.wake_V = wake_V_;
       in.hold = powered_ && outputs_[SSIM_OUT_POWER_HOLD];
+      in.link_wake = spec_.address_coding && address_in();
       break;
   }
   return supply_available(spec_.supply, in);

@@ -38,6 +38,7 @@ struct BoardWiring {
   std::uint16_t modules_in_string = 1;    // BCU: node_config().modules
   const Board* supplied_by = nullptr;   // module boards: their BCU
   const Board* address_from = nullptr;  // previous board's ADDRESS output (null: input open)
+  bool link_out_connected = false;      // a cable in Link Port Out (SSIM_IN_LINK_OUT)
   std::int64_t start_epoch_s = 0;         // RTC at simulated time 0 (scenario start date)
 };
 
@@ -114,6 +115,11 @@ class Board {
   std::int64_t powered_since_ns() const { return power_on_ns_; }
   ssim_led_colour led(std::uint16_t index) const { return leds_[index]; }
   bool output(ssim_output output) const { return outputs_[output]; }
+  // ADR_IN / Link In: the previous board drives its ADDRESS output.
+  bool address_in() const {
+    return !address_broken_ && wiring_.address_from && wiring_.address_from->powered() &&
+           wiring_.address_from->output(SSIM_OUT_ADDRESS);
+  }
   bool main_path_closed() const { return main_closed_; }
   // Lets current through at least one way (a one-way path counts).
   bool main_path_conducts() const { return path_conducts_; }

@@ -70,8 +70,10 @@ int Board::hal_read_input(ssim_input input) const {
       return spec_.supply.wake ? int{wake_active(wake_V_, spec_.supply.wake)} : SSIM_E_RANGE;
     case SSIM_IN_ADDRESS:
       if (!spec_.address_coding) return SSIM_E_RANGE;
-      return int{!address_broken_ && wiring_.address_from && wiring_.address_from->powered() &&
-                 wiring_.address_from->output(SSIM_OUT_ADDRESS)};
+      return int{address_in()};
+    case SSIM_IN_LINK_OUT:
+      if (!spec_.address_coding || wiring_.role != SSIM_ROLE_PACK) return SSIM_E_RANGE;
+      return int{wiring_.link_out_connected};
     case SSIM_IN_FUSE_OK:
       return fuse_ ? int{!fuse_->blown()} : SSIM_E_RANGE;
     case SSIM_IN_POS_FEEDBACK:

@@ -8,7 +8,10 @@
 //   LV pack (kLatched): the battery is always there; the board boots while
 //     its button is pressed or (6.5 kWh pack) the wake input sees 45-60 V,
 //     and stays on afterwards only while the firmware holds
-//     SSIM_OUT_POWER_HOLD.
+//     SSIM_OUT_POWER_HOLD. A pack with Link In/Out coding also boots while the
+//     previous pack drives its Link In (an assumption: the GTX5000 manual
+//     starts a parallel system from the master's button alone, so the link
+//     must wake the slaves).
 // A supply fault switches any board off.
 #pragma once
 
@@ -42,6 +45,7 @@ struct PowerInputs {
   bool button = false;           // kLatched
   double wake_V = 0.0;           // kLatched
   bool hold = false;             // kLatched: firmware holds the supply
+  bool link_wake = false;        // kLatched: Link In driven by the previous pack's coding line
 };
 
 // Inclusive at both edges.
@@ -57,7 +61,7 @@ inline bool supply_available(const SupplySpec& spec, const PowerInputs& in) {
     case PowerMode::kFromBcu:
       return in.bcu_powered;
     case PowerMode::kLatched:
-      return in.button || wake_active(in.wake_V, spec.wake) || in.hold;
+      return in.button || wake_active(in.wake_V, spec.wake) || in.hold || in.link_wake;
   }
   return false;
 }

@@ -20,6 +20,13 @@ std::optional<BmsSetup> load_bms_setup(const std::filesystem::path& data_dir,
   auto hardware = load_hardware_file(data_dir, config.product.name, diags);
   auto params = load_firmware_params(data_dir, config.product.name, diags);
   if (!hardware || !params) return std::nullopt;
+  // The installer's setting of the pack count: the system's (a scenario may
+  // still override it, e.g. to test a pack whose peer never appears).
+  const auto units_it = std::find(params->keys.begin(), params->keys.end(), "parallel.units");
+  if (units_it != params->keys.end()) {
+    params->values[static_cast<std::size_t>(units_it - params->keys.begin())] =
+        static_cast<std::int32_t>(config.units);
+  }
 
   // Overrides replace values of keys the product's calibration has; a key it
   // does not have is a mistake (a typo would otherwise change nothing).

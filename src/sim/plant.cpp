@@ -74,7 +74,8 @@ class Plant::Rs485Link final : public hw::Rs485PortLink {
 
 Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
              const hw::HardwareSpec& hardware, const FirmwareParams& params,
-             const FirmwareSet& firmware, std::uint64_t seed, std::int64_t start_epoch_s)
+             const FirmwareSet& firmware, std::uint64_t seed, std::int64_t start_epoch_s,
+             const std::vector<std::size_t>& swapped_links)
     : physics_(physics), product_(config.product.name), seed_for_boards_(seed) {
   params_.reserve(params.keys.size());
   for (std::size_t i = 0; i < params.keys.size(); ++i) {
@@ -92,6 +93,14 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     master.modules_in_string = static_cast<std::uint16_t>(physics_.branch(b).modules);
     master.start_epoch_s = start_epoch_s;
     if (!hv) master.module = physics_.branch(b).first_module;
+    // LV packs with coding lines form a chain: Link Out of one to Link In of
+    // the next (a swapped cable leaves the Link In open).
+    const hw::BoardSpec& spec = *hardware.board(master.role);
+    if (!hv && spec.address_coding && b > 0) {
+      const bool swapped = std::find(swapped_links.begin(), swapped_links.end(), b) != swapped_links.end();
+      if (!swapped) master.address_from = boards_[masters_[b - 1]].get();
+    }
+    if (!hv && spec.address_coding) master.link_out_connected = b + 1 < physics_.branch_count();
     masters_.push_back(boards_.size());
     add_board(*hardware.board(master.role), master, firmware.for_role(master.role));
     const std::size_t bcu = boards_.size() - 1;
@@ -124,7 +133,10 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
   for (std::size_t i = 0; i < boards_.size(); ++i) {
     hw::Board& board = *boards_[i];
     FirmwareNode& node = *nodes_[i];
-    if (board.spec().can_ports > 0 && board.wiring().role != SSIM_ROLE_MODULE) {
+    // Only the master pack's CAN port goes to the PCS in an LV system (the
+    // manuals); every BCU sits on the CAN chain of the BCU link ports.
+    const bool on_pcs_bus = hv || i == masters_.front();
+    if (board.spec().can_ports > 0 && board.wiring().role != SSIM_ROLE_MODULE && on_pcs_bus) {
       const std::size_t n = pcs_bus_->attach(board.wiring().name, [this, &board, &node](const bus::CanFrame& f, std::int64_t end_ns) {
         ssim_can_frame frame{};
         frame.id = f.id;
@@ -189,7 +201,10 @@ void Plant::operator_start(std::int64_t t_ns, std::int64_t hold_ns) {
   for (std::size_t m : masters_) {
     hw::Board& board = *boards_[m];
     board.set_breaker(true);
-    board.press_button(t_ns, t_ns + hold_ns);
+    // A coded chain of LV packs starts from its master's button alone.
+    const bool chained_slave = board.wiring().role == SSIM_ROLE_PACK &&
+                               board.spec().address_coding && m != masters_.front();
+    if (!chained_slave) board.press_button(t_ns, t_ns + hold_ns);
   }
 }
 

@@ -6,7 +6,11 @@
 // A GTX3000 string is a BCU board and one board per module, joined by the
 // string's internal RS485 line; an LV pack is one board. Every master board
 // (BCU or pack) has CAN port 0 on the system's "pcs" bus; LV packs have RS485
-// port 0 on the "link" line between packs.
+// port 0 on the "link" line between packs. LV packs with coding lines are
+// chained Link Out -> Link In in unit order; `swapped_links` lists the
+// 0-based units whose incoming cable is plugged In/Out the wrong way round
+// (their Link In stays open). Only the first pack of an LV system is on the
+// pcs bus.
 //
 // One step of the plant is the step loop of design.md:
 //   1. boards update: power, actuators (contactors, balancing) -> physics
@@ -60,7 +64,8 @@ class Plant {
  public:
   Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
         const hw::HardwareSpec& hardware, const FirmwareParams& params, const FirmwareSet& firmware,
-        std::uint64_t seed, std::int64_t start_epoch_s);
+        std::uint64_t seed, std::int64_t start_epoch_s,
+        const std::vector<std::size_t>& swapped_links = {});
   Plant(const Plant&) = delete;
   Plant& operator=(const Plant&) = delete;
   ~Plant();

@@ -8,7 +8,8 @@ namespace stacksim::sim::testing {
 
 PlantRig::PlantRig(const std::string& name, double soc, std::uint64_t seed,
                    const FirmwareChoice& choice,
-                   std::vector<std::pair<std::string, std::int32_t>> overrides) {
+                   std::vector<std::pair<std::string, std::int32_t>> overrides,
+                   std::vector<std::size_t> swapped_links) {
   Diagnostics diags;
   config_ = load_system_config(STACKSIM_DATA_DIR, name, diags);
   if (!config_) {
@@ -26,7 +27,8 @@ PlantRig::PlantRig(const std::string& name, double soc, std::uint64_t seed,
   physics_ = std::make_unique<physics::PhysicsSystem>(config_->layout(), seed);
   for (std::size_t b = 0; b < physics_->branch_count(); ++b) physics_->set_branch_soc(b, soc);
   plant_ = std::make_unique<Plant>(*physics_, *config_, setup_->hardware, setup_->params,
-                                   setup_->firmware, seed, 1767225600 /* 2026-01-01 */);
+                                   setup_->firmware, seed, 1767225600 /* 2026-01-01 */,
+                                   swapped_links);
 }
 
 void PlantRig::start() { plant_->operator_start(now_ns_, setup_->start_hold_ns); }

@@ -21,7 +21,8 @@ class PlantRig {
   // `config`: a configs/ name. Cells start at `soc` and 25 C.
   explicit PlantRig(const std::string& config, double soc = 0.5, std::uint64_t seed = 1,
                     const FirmwareChoice& choice = {},
-                    std::vector<std::pair<std::string, std::int32_t>> overrides = {});
+                    std::vector<std::pair<std::string, std::int32_t>> overrides = {},
+                    std::vector<std::size_t> swapped_links = {});
 
   // Breaker closed and the start button held for the product's long press.
   void start();

@@ -79,6 +79,8 @@ void BmsApp::task_10ms(std::uint32_t now_ms, const Snapshot& s) {
   if (last_button_ == LongPressButton::Event::kLongPress) {
     if (phase_ == Phase::kOff) {
       start(now_ms);
+    } else if (defer_stop_) {
+      stop_requested_ = true;  // the role stops it when its slaves are down
     } else {
       stop(now_ms);
     }

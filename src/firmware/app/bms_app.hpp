@@ -75,6 +75,18 @@ class BmsApp {
   LongPressButton::Event last_button_event() const { return last_button_; }
   void save_nvm();
 
+  // Parallel systems. A master defers a long press while running: it shuts
+  // its slaves down first (take_stop_request, then stop()).
+  void defer_stop(bool on) { defer_stop_ = on; }
+  bool take_stop_request() {
+    const bool r = stop_requested_;
+    stop_requested_ = false;
+    return r;
+  }
+  void raise_fault(std::uint32_t bits) { latched_faults_ |= bits; }
+  void show_parallel_ok(std::uint32_t now_ms) { leds_.start_parallel_ok(now_ms); }
+  bool full() const { return full_; }
+
  private:
   void enter(Phase p, std::uint32_t now_ms);
   void run_phase(std::uint32_t now_ms, const Snapshot& s);
@@ -113,6 +125,7 @@ class BmsApp {
   std::uint32_t opened_at_ms_ = 0;
   bool opened_by_protection_ = false;
   bool full_ = false;
+  bool defer_stop_ = false, stop_requested_ = false;
   bool power_off_flicker_ = false;  // lfp65: five LEDs flicker at power-off
   std::int32_t charge_voltage_mV_ = 0, discharge_voltage_mV_ = 0;
   std::int32_t zero_volt_mV_ = 0;

@@ -113,6 +113,7 @@ inline constexpr ScalarSpec kScalarParams[] = {
     {"comm.internal_timeout_ms", "ms", 1, 600000, nullptr, 0},
     {"comm.pcs_timeout_ms", "ms", 1, 3600000, nullptr, 0},
     {"pcs.power_off_ms", "ms", 0, 86400000, nullptr, 0},
+    {"parallel.units", "", 1, 8, nullptr, 0},
     {"parallel.window_ms", "ms", 0, 600000, nullptr, 0},
     {"parallel.max_diff_mV", "mV", 0, 100000, nullptr, 0},
     {"balance.start_mV", "mV", 0, 5000, nullptr, 0},

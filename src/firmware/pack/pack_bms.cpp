@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "app/event_log.hpp"
 #include "app/measure.hpp"
 #include "core/params.hpp"
 
@@ -22,9 +23,11 @@ PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
   balancing_.start_mV = params.require("balance.start_mV");
   balancing_.threshold_mV = params.require("balance.threshold_mV");
   ok_ = app_.configure(hal, params, 1, true);
+  if (ok_) configure_parallel(params);
   // Woken by the wake voltage: straight to start-up (the manual: "wakes it
   // from off to standby"); woken by POWER: the long press starts it.
   if (ok_ && self_hold_ && hal_->read_input(hal_->ctx, SSIM_IN_WAKE) == 1) app_.start(0);
+  // Booted by Link In: the master's coding starts it (pack_parallel.cpp).
 }
 
 void PackBms::measure_cells() {
@@ -80,7 +83,20 @@ void PackBms::measure_fast() {
 }
 
 void PackBms::follow_start_up() {
-  if (app_.phase() == BmsApp::Phase::kCoding) app_.coding_done(now_ms_, true);
+  if (app_.phase() != BmsApp::Phase::kCoding) return;
+  if (link_.role() == ParallelLink::Role::kSlave) {
+    app_.coding_done(now_ms_, !link_.coding_failed_ordered());
+    return;
+  }
+  link_.start_coding(now_ms_);
+  const ParallelLink::Coding coding = link_.coding();
+  if (coding != ParallelLink::Coding::kDone && coding != ParallelLink::Coding::kFailed) return;
+  const bool ok = coding == ParallelLink::Coding::kDone;
+  if (link_.role() == ParallelLink::Role::kMaster) {
+    LogLine().text(ok ? "parallel: coded " : "parallel: coding failed after ").number(link_.units())
+        .text(" packs").emit(hal_, ok ? SSIM_LOG_INFO : SSIM_LOG_ERROR);
+  }
+  app_.coding_done(now_ms_, ok);
 }
 
 void PackBms::decide_balancing() {
@@ -115,7 +131,10 @@ void PackBms::self_power() {
   const bool uv = app_.state() == SSIM_STATE_OVER_DISCHARGED;
   const bool zero_cell = (app_.faults() & SSIM_FAULT_ZERO_VOLT_CELL) != 0;
   const bool pcs_lost = pcs_heard_ && pcs_power_off_ms_ > 0 && now_ms_ - pcs_last_ms_ >= pcs_power_off_ms_;
-  if (uv || zero_cell || pcs_lost) {
+  // A parallel failure shows its alarm for a while, then the pack powers off.
+  const bool pair_failed = pair_judged_ && link_.pair_verdict() == ParallelLink::PairVerdict::kFailed &&
+                           now_ms_ - pair_failed_ms_ >= pair_fail_show_ms_;
+  if (uv || zero_cell || pcs_lost || pair_failed) {
     powering_off_ = true;
     app_.stop(now_ms_);
   }
@@ -125,9 +144,12 @@ void PackBms::can_receive(std::uint16_t, const ssim_can_frame&) {
   // Any frame from the PCS counts as communication; the PCS protocols arrive
   // with the next release.
   pcs_heard_ = true;
+  link_.pcs_heard();
   pcs_last_ms_ = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
 }
 
-void PackBms::rs485_receive(std::uint16_t, const std::uint8_t*, std::size_t) {}
+void PackBms::rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len) {
+  if (port == 0) link_.receive(data, len, static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u));
+}
 
 }  // namespace stacksim::fw

@@ -3,8 +3,9 @@
 //   every 10 ms : 1. measure: pack current (shunt), battery and link voltages
 //                 2. app: button, SOC count, protection, start-up phases,
 //                    power path, limits, LEDs
-//                 3. follow start-up (no coding in a single pack)
-//                 4. lfp65: hold or release its own supply
+//                 3. follow start-up: code the chain of a parallel system
+//                 4. the parallel link: polls, reports, orders, pair rules
+//                 5. lfp65: hold or release its own supply
 //   every 100 ms: cells and temperatures from the front end (its scan
 //                 period), dry contacts, debug status
 //   every 1 s   : balancing; NVM (every 60 s)
@@ -23,8 +24,10 @@ void PackBms::tick() {
 
 void PackBms::task_10ms() {
   measure_fast();
+  if (link_.link_lost(now_ms_)) snapshot_.faults |= SSIM_FAULT_INTERNAL_COMM;
   app_.task_10ms(now_ms_, snapshot_);
   follow_start_up();
+  follow_parallel();
   if (self_hold_) self_power();
 }
 

@@ -117,7 +117,8 @@ typedef enum ssim_input {
   SSIM_IN_FUSE_OK = 4,       /* DC fuse intact (fuse monitor) */
   SSIM_IN_POS_FEEDBACK = 5,  /* auxiliary contact of the positive contactor: closed */
   SSIM_IN_NEG_FEEDBACK = 6,  /* auxiliary contact of the negative contactor: closed */
-  SSIM_INPUT_COUNT = 7
+  SSIM_IN_LINK_OUT = 7,      /* a cable is plugged into Link Port Out (LV packs in parallel) */
+  SSIM_INPUT_COUNT = 8
 } ssim_input;
 
 /* Digital outputs: 1 energised / closed, 0 released / open. */
