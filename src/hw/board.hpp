@@ -38,8 +38,10 @@ struct BoardWiring {
   std::uint16_t modules_in_string = 1;    // BCU: node_config().modules
   const Board* supplied_by = nullptr;   // module boards: their BCU
   const Board* address_from = nullptr;  // previous board's ADDRESS output (null: input open)
-  bool link_out_connected = false;      // a cable in Link Port Out (SSIM_IN_LINK_OUT)
   std::int64_t start_epoch_s = 0;         // RTC at simulated time 0 (scenario start date)
+  // Parallel systems.
+  bool link_out_connected = false;      // a cable in Link Port Out (SSIM_IN_LINK_OUT)
+  const Board* link_address_from = nullptr;  // BCU: previous BCU's LINK_ADDRESS output
 };
 
 class CanPortLink {

@@ -72,8 +72,12 @@ int Board::hal_read_input(ssim_input input) const {
       if (!spec_.address_coding) return SSIM_E_RANGE;
       return int{address_in()};
     case SSIM_IN_LINK_OUT:
-      if (!spec_.address_coding || wiring_.role != SSIM_ROLE_PACK) return SSIM_E_RANGE;
+      if (!spec_.link_coding && !(spec_.address_coding && wiring_.role == SSIM_ROLE_PACK)) return SSIM_E_RANGE;
       return int{wiring_.link_out_connected};
+    case SSIM_IN_LINK_ADDRESS:
+      if (!spec_.link_coding) return SSIM_E_RANGE;
+      return int{wiring_.link_address_from && wiring_.link_address_from->powered() &&
+                 wiring_.link_address_from->output(SSIM_OUT_LINK_ADDRESS)};
     case SSIM_IN_FUSE_OK:
       return fuse_ ? int{!fuse_->blown()} : SSIM_E_RANGE;
     case SSIM_IN_POS_FEEDBACK:
@@ -99,6 +103,7 @@ void Board::hal_write_output(ssim_output output, bool on) {
     case SSIM_OUT_ADDRESS: present = spec_.address_coding; break;
     case SSIM_OUT_POWER_HOLD: present = spec_.supply.mode == PowerMode::kLatched; break;
     case SSIM_OUT_CHARGE_BLOCK: present = spec_.charge_block; break;
+    case SSIM_OUT_LINK_ADDRESS: present = spec_.link_coding; break;
     case SSIM_OUTPUT_COUNT: break;
   }
   if (present) set_output_state(output, on);

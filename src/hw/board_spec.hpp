@@ -43,6 +43,8 @@ struct BoardSpec {
   // BCU: SSIM_OUT_CHARGE_BLOCK drives a charge-blocking switch with a diode
   // across it, so a full string stops charging and can still discharge.
   bool charge_block = false;
+  // BCU: coding lines on the BCU Link Port (parallel strings).
+  bool link_coding = false;
   bool button = false;
   bool address_coding = false;                    // ADR_IN/ADR_OUT (Link In/Out)
   bool balancing = false;

@@ -212,6 +212,7 @@ hw::BoardSpec read_board(Reader& rd, ObjectReader& r, ssim_role role) {
   b.breaker = rd.presence(r, "breaker");
   b.body_diodes = rd.presence(r, "body_diodes");
   b.charge_block = rd.presence(r, "charge_block");
+  b.link_coding = rd.presence(r, "link_coding");
   b.button = rd.presence(r, "button");
   b.address_coding = rd.presence(r, "address_coding");
   b.balancing = rd.presence(r, "balancing");

@@ -101,6 +101,12 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
       if (!swapped) master.address_from = boards_[masters_[b - 1]].get();
     }
     if (!hv && spec.address_coding) master.link_out_connected = b + 1 < physics_.branch_count();
+    // BCUs: BCU Link Port Out of one to Link Port In of the next.
+    if (hv && spec.link_coding) {
+      const bool swapped = std::find(swapped_links.begin(), swapped_links.end(), b) != swapped_links.end();
+      if (b > 0 && !swapped) master.link_address_from = boards_[masters_[b - 1]].get();
+      master.link_out_connected = b + 1 < physics_.branch_count();
+    }
     masters_.push_back(boards_.size());
     add_board(*hardware.board(master.role), master, firmware.for_role(master.role));
     const std::size_t bcu = boards_.size() - 1;
@@ -201,9 +207,10 @@ void Plant::operator_start(std::int64_t t_ns, std::int64_t hold_ns) {
   for (std::size_t m : masters_) {
     hw::Board& board = *boards_[m];
     board.set_breaker(true);
-    // A coded chain of LV packs starts from its master's button alone.
-    const bool chained_slave = board.wiring().role == SSIM_ROLE_PACK &&
-                               board.spec().address_coding && m != masters_.front();
+    // A coded chain of LV packs or BCUs starts from its master's button alone.
+    const bool coded = board.wiring().role == SSIM_ROLE_PACK ? board.spec().address_coding
+                                                             : board.spec().link_coding;
+    const bool chained_slave = coded && m != masters_.front();
     if (!chained_slave) board.press_button(t_ns, t_ns + hold_ns);
   }
 }

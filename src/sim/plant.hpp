@@ -7,7 +7,8 @@
 // string's internal RS485 line; an LV pack is one board. Every master board
 // (BCU or pack) has CAN port 0 on the system's "pcs" bus; LV packs have RS485
 // port 0 on the "link" line between packs. LV packs with coding lines are
-// chained Link Out -> Link In in unit order; `swapped_links` lists the
+// chained Link Out -> Link In in unit order, BCUs BCU Link Port Out -> In
+// (their CAN is the pcs bus); `swapped_links` lists the
 // 0-based units whose incoming cable is plugged In/Out the wrong way round
 // (their Link In stays open). Only the first pack of an LV system is on the
 // pcs bus.

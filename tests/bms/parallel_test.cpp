@@ -39,7 +39,7 @@ TEST_P(ChainCoding, TheMastersButtonCodesEveryPackAndTheSystemRuns) {
   for (std::size_t b = 0; b < n; ++b) {
     EXPECT_EQ(rig.status(b)->faults & SSIM_FAULT_ADDRESSING, 0u) << b;
     // Every pack but the last drives the next one's Link In.
-    EXPECT_EQ(rig.master(b).output(SSIM_OUT_ADDRESS), true) << b;
+    EXPECT_EQ(rig.master(b).output(SSIM_OUT_ADDRESS), b + 1 < n) << b;
   }
 }
 
@@ -167,6 +167,61 @@ TEST(Pair, PacksMoreThan1VApartFailAndPacksCloserPair) {
       EXPECT_EQ((st->faults & SSIM_FAULT_PARALLEL) != 0, !c.ok) << c.soc0 << " " << c.soc1 << " pack " << b << rig.log_text();
     }
   }
+}
+
+// --- GTX3000 strings -------------------------------------------------------
+
+class StringChain : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(StringChain, TheMasterBcuCodesEveryStringAndTheSystemRuns) {
+  PlantRig rig(GetParam(), 0.5);
+  const std::size_t n = rig.config().units;
+  rig.start();
+  EXPECT_TRUE(rig.run_until_true([&] { return all_running(rig); }, s(120)).has_value())
+      << rig.log_text();
+  EXPECT_NE(rig.log_text().find("parallel: coded " + std::to_string(n) + " strings"), std::string::npos)
+      << rig.log_text();
+}
+
+INSTANTIATE_TEST_SUITE_P(Gtx3000, StringChain, ::testing::Values("gtx3000-h5-x2", "gtx3000-h10-x8"));
+
+TEST(ParallelStrings, ASwappedBcuLinkCableFailsTheCoding) {
+  PlantRig rig("gtx3000-h10-x4", 0.5, 1, {}, {}, {2});
+  rig.start();
+  rig.run_until(s(60));
+  EXPECT_EQ(rig.state(0), SSIM_STATE_FAULT);
+  EXPECT_NE(rig.status(0)->faults & SSIM_FAULT_ADDRESSING, 0u);
+  EXPECT_NE(rig.log_text().find("parallel: coding failed after 2 strings"), std::string::npos) << rig.log_text();
+  for (std::size_t b = 0; b < 4; ++b) EXPECT_FALSE(rig.master(b).main_path_closed()) << b;
+}
+
+// Manual 5.1: "When one subsystem is fully charged, the other subsystems will
+// continue to charge until all subsystems are fully charged."
+// String 1 has one cell far ahead of the rest: it is full (its highest cell at
+// the end of charge) long before string 2.
+TEST(ParallelStrings, AFullStringStopsChargingWhileTheOtherContinues) {
+  PlantRig rig("gtx3000-h5-x2", 0.8);
+  rig.physics().set_cell_soc(rig.physics().branch(0).first_cell + 7, 0.995);
+  rig.start();
+  ASSERT_TRUE(rig.run_until_true([&] { return all_running(rig); }, s(120)).has_value()) << rig.log_text();
+  // Charge at 0.2 C of the system: 20 A into two 50 Ah strings.
+  const auto blocked = rig.run_until_true(
+      [&] { return rig.physics().branch_conduction(0) == physics::PhysicsSystem::Conduction::kDischargeOnly; },
+      rig.now_ns() + s(3 * 3600), physics::TerminalCommand::current(20.0));
+  ASSERT_TRUE(blocked.has_value()) << rig.log_text();
+  // From then on the full string takes nothing and the other takes it all,
+  // both staying connected.
+  for (int i = 0; i < 600; ++i) {
+    rig.step(physics::TerminalCommand::current(10.0));
+    if (rig.physics().branch_conduction(0) != physics::PhysicsSystem::Conduction::kDischargeOnly) break;
+    ASSERT_LE(rig.physics().branch_current_A(0), 1e-9);
+    ASSERT_TRUE(rig.master(1).main_path_closed());
+  }
+  EXPECT_GT(rig.physics().branch_current_A(1), 0.0);
+  // A discharge is served by both strings again.
+  rig.run_until(rig.now_ns() + s(5), physics::TerminalCommand::current(-40.0));
+  EXPECT_LT(rig.physics().branch_current_A(0), 0.0);
+  EXPECT_LT(rig.physics().branch_current_A(1), 0.0);
 }
 
 }  // namespace

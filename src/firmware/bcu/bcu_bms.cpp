@@ -1,5 +1,6 @@
 #include "bcu/bcu_bms.hpp"
 
+#include "app/event_log.hpp"
 #include "app/measure.hpp"
 #include "core/params.hpp"
 
@@ -19,13 +20,14 @@ BcuBms::BcuBms(const ssim_hal* hal, const ssim_node_config& config)
   balancing_.start_mV = params.require("balance.start_mV");
   balancing_.threshold_mV = params.require("balance.threshold_mV");
   ok_ = app_.configure(hal, params, modules_, true);
+  if (ok_) configure_parallel(params);
 }
 
 void BcuBms::measure() {
   Snapshot s;
   Measurements& m = s.m;
   measure_power_path(hal_, s);
-  if (poller_.lost_mask(now_ms_) != 0) s.faults |= SSIM_FAULT_INTERNAL_COMM;
+  if (poller_.lost_mask(now_ms_) != 0 || link_.link_lost(now_ms_)) s.faults |= SSIM_FAULT_INTERNAL_COMM;
   if (poller_.generation() != modules_generation_) {
     modules_generation_ = poller_.generation();
     aggregate_modules(modules_view_);
@@ -83,11 +85,27 @@ void BcuBms::follow_start_up() {
     case BmsApp::Phase::kSweepUp:
       if (poller_.phase() != ModulePoller::Phase::kIdle) poller_.stop();
       return;
-    case BmsApp::Phase::kCoding:
+    case BmsApp::Phase::kCoding: {
+      // The string's modules, and (on the master) the parallel BCUs at once.
       if (poller_.phase() == ModulePoller::Phase::kIdle) poller_.start_coding(now_ms_);
-      if (poller_.phase() == ModulePoller::Phase::kPolling) app_.coding_done(now_ms_, true);
-      if (poller_.phase() == ModulePoller::Phase::kFailed) app_.coding_done(now_ms_, false);
+      if (link_.role() != ParallelLink::Role::kSlave) link_.start_coding(now_ms_);
+      const bool link_done = link_.role() == ParallelLink::Role::kSlave ||
+                             link_.coding() == ParallelLink::Coding::kDone;
+      const bool link_failed = link_.role() == ParallelLink::Role::kSlave
+                                   ? link_.coding_failed_ordered()
+                                   : link_.coding() == ParallelLink::Coding::kFailed;
+      if (link_.role() == ParallelLink::Role::kMaster && (link_done || link_failed) && !coding_logged_) {
+        coding_logged_ = true;
+        LogLine().text(link_failed ? "parallel: coding failed after " : "parallel: coded ")
+            .number(link_.units()).text(" strings").emit(hal_, link_failed ? SSIM_LOG_ERROR : SSIM_LOG_INFO);
+      }
+      if (poller_.phase() == ModulePoller::Phase::kFailed || link_failed) {
+        app_.coding_done(now_ms_, false);
+      } else if (poller_.phase() == ModulePoller::Phase::kPolling && link_done) {
+        app_.coding_done(now_ms_, true);
+      }
       return;
+    }
     default:
       return;
   }
@@ -106,7 +124,9 @@ void BcuBms::decide_balancing() {
   }
 }
 
-void BcuBms::can_receive(std::uint16_t, const ssim_can_frame&) {
+void BcuBms::can_receive(std::uint16_t port, const ssim_can_frame& frame) {
+  const auto now_ms = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
+  if (port == 0 && link_.receive_can(frame, now_ms)) return;  // the other BCUs
   // The PCS protocols arrive with the next release (docs/status in README).
 }
 

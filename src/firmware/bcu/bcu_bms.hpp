@@ -10,6 +10,8 @@
 #include "app/balancing.hpp"
 #include "app/bms_app.hpp"
 #include "bcu/module_poller.hpp"
+#include "parallel/follow.hpp"
+#include "parallel/parallel_link.hpp"
 #include "stacksim/hal.h"
 
 namespace stacksim::fw {
@@ -32,6 +34,10 @@ class BcuBms {
   void aggregate_modules(Snapshot& s);
   void follow_start_up();
   void decide_balancing();
+  // bcu_parallel.cpp: parallel strings over the BCU link port (CAN).
+  void configure_parallel(const ParamSet& params);
+  void follow_parallel();
+  void block_full_charge();
 
   const ssim_hal* hal_;
   bool ok_ = false;
@@ -45,6 +51,11 @@ class BcuBms {
   // The modules' part of the snapshot, recomputed only when a report changes.
   Snapshot modules_view_;
   std::uint32_t modules_generation_ = 0xFFFFFFFFu;
+  // Parallel strings.
+  ParallelLink link_;
+  LinkFollower follower_;
+  bool charge_blocked_ = false;
+  bool coding_logged_ = false;
 };
 
 }  // namespace stacksim::fw

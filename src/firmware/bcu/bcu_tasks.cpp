@@ -5,7 +5,9 @@
 //                 2. internal bus: time-outs, the next poll or balancing order
 //                 3. app: button, SOC count, protection, start-up phases,
 //                    pre-charge and contactors, limits, LEDs
-//                 4. follow start-up: start or finish automatic coding
+//                 4. follow start-up: start or finish automatic coding (the
+//                    modules; on a parallel master also the other BCUs)
+//                 5. parallel link: polls or reports, orders, charge blocking
 //   every 100 ms: dry contacts, debug status
 //   every 1 s   : balancing orders for the modules; NVM (every 60 s)
 #include "bcu/bcu_bms.hpp"
@@ -25,6 +27,7 @@ void BcuBms::task_10ms() {
   poller_.update(now_ms_);
   app_.task_10ms(now_ms_, snapshot_);
   follow_start_up();
+  follow_parallel();
 }
 
 void BcuBms::task_100ms() { app_.task_100ms(now_ms_, snapshot_); }

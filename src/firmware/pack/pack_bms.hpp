@@ -14,6 +14,7 @@
 
 #include "app/balancing.hpp"
 #include "app/bms_app.hpp"
+#include "parallel/follow.hpp"
 #include "parallel/parallel_link.hpp"
 #include "stacksim/hal.h"
 
@@ -41,7 +42,6 @@ class PackBms {
   // pack_parallel.cpp: the link to the other packs of a parallel system.
   void configure_parallel(const ParamSet& params);
   void follow_parallel();
-  plink::UnitSummary own_summary() const;
 
   const ssim_hal* hal_;
   bool ok_ = false;
@@ -64,9 +64,7 @@ class PackBms {
   bool powering_off_ = false;
   // Parallel systems.
   ParallelLink link_;
-  bool link_started_ = false;      // a slave's app started by the master's coding
-  bool link_stopped_ = false;      // a slave's app stopped by the master's order
-  bool stopping_slaves_ = false;   // a master waiting for its slaves before it stops
+  LinkFollower follower_;
   bool pair_judged_ = false;       // 6.5 kWh: the pair verdict has been acted on
   std::uint32_t pair_failed_ms_ = 0;
   std::uint32_t pair_fail_show_ms_ = 5000;

@@ -14,6 +14,11 @@ constexpr std::uint8_t kPoll = 0x20;       // master -> slave: u8 order (0 run, 
 constexpr std::uint8_t kReport = 0x21;     // slave -> master: UnitSummary
 constexpr std::uint8_t kHello = 0x30;      // pair: u16 pack mV, u8 peer heard
 constexpr std::uint32_t kOfferRepeat_ms = 200;
+// CAN medium: 29-bit id = kCanBase | function << 16 | segment << 8 | address
+// (models/dbc/gtx3000-link.dbc).
+constexpr std::uint32_t kCanBase = 0x1E000000u;
+constexpr std::uint32_t kCanBaseMask = 0x1F000000u;
+constexpr std::size_t kSegments = (plink::kSummaryBytes + 7) / 8;
 constexpr std::uint32_t kHelloPeriod_ms = 500;
 
 }  // namespace
@@ -25,11 +30,15 @@ void ParallelLink::configure(const ssim_hal* hal, const ParallelConfig& config, 
   power_on_ms_ = now_ms;
   last_hello_ms_ = now_ms;
   woken_by_link_ = config_.mode == ParallelConfig::Mode::kChain &&
-                   hal_->read_input(hal_->ctx, SSIM_IN_ADDRESS) == 1;
+                   hal_->read_input(hal_->ctx, config_.adr_in) == 1;
 }
 
 void ParallelLink::send(std::uint8_t address, std::uint8_t function, const std::uint8_t* payload,
                         std::uint8_t len) {
+  if (config_.medium == ParallelConfig::Medium::kCan) {
+    send_can(address, function, payload, len);
+    return;
+  }
   ibus::Frame f;
   f.address = address;
   f.function = static_cast<ibus::Function>(function);
@@ -38,6 +47,63 @@ void ParallelLink::send(std::uint8_t address, std::uint8_t function, const std::
   std::uint8_t out[ibus::kMaxFrame];
   const std::size_t n = ibus::encode(f, out);
   hal_->rs485_write(hal_->ctx, 0, out, n);
+}
+
+void ParallelLink::send_can(std::uint8_t address, std::uint8_t function, const std::uint8_t* payload,
+                            std::uint8_t len) {
+  std::size_t segment = 0;
+  std::size_t offset = 0;
+  do {
+    ssim_can_frame f{};
+    f.id = kCanBase | (static_cast<std::uint32_t>(function) << 16) |
+           (static_cast<std::uint32_t>(segment) << 8) | address;
+    f.extended = 1;
+    const std::size_t n = len - offset < 8 ? len - offset : 8;
+    f.dlc = static_cast<std::uint8_t>(n);
+    for (std::size_t i = 0; i < n; ++i) f.data[i] = payload[offset + i];
+    hal_->can_send(hal_->ctx, 0, &f);
+    offset += n;
+    ++segment;
+  } while (offset < len);
+}
+
+bool ParallelLink::receive_can(const ssim_can_frame& frame, std::uint32_t now_ms) {
+  if (frame.extended == 0 || (frame.id & kCanBaseMask) != kCanBase) return false;
+  LinkMessage m;
+  m.function = static_cast<std::uint8_t>(frame.id >> 16);
+  const std::size_t segment = (frame.id >> 8) & 0xFFu;
+  m.address = static_cast<std::uint8_t>(frame.id);
+  const std::size_t n = frame.dlc > 8 ? 8 : frame.dlc;
+  if (m.function != kReport) {
+    if (segment != 0) {
+      ++malformed_;
+      return true;
+    }
+    m.length = static_cast<std::uint8_t>(n);
+    for (std::size_t i = 0; i < n; ++i) m.payload[i] = frame.data[i];
+    handle(m, now_ms);
+    return true;
+  }
+  // A report: its segments in order from one sender (a CAN node sends its
+  // queue in order); the last completes it.
+  const std::size_t want = segment + 1 < kSegments ? 8 : plink::kSummaryBytes - 8 * (kSegments - 1);
+  if (m.address > kMaxParallelUnits || segment >= kSegments || n != want) {
+    ++malformed_;
+    return true;
+  }
+  if (segment == 0) segment_mask_[m.address] = 0;
+  for (std::size_t i = 0; i < n; ++i) segments_[m.address][8 * segment + i] = frame.data[i];
+  segment_mask_[m.address] = static_cast<std::uint8_t>(segment_mask_[m.address] | (1u << segment));
+  if (segment + 1 == kSegments) {
+    if (segment_mask_[m.address] != (1u << kSegments) - 1u) {
+      ++malformed_;
+      return true;
+    }
+    m.length = static_cast<std::uint8_t>(plink::kSummaryBytes);
+    for (std::size_t i = 0; i < plink::kSummaryBytes; ++i) m.payload[i] = segments_[m.address][i];
+    handle(m, now_ms);
+  }
+  return true;
 }
 
 void ParallelLink::start_coding(std::uint32_t now_ms) {
@@ -51,7 +117,7 @@ void ParallelLink::start_coding(std::uint32_t now_ms) {
   address_ = 1;
   units_ = 1;
   coding_ = Coding::kRunning;
-  hal_->write_output(hal_->ctx, SSIM_OUT_ADDRESS, 1);
+  hal_->write_output(hal_->ctx, config_.adr_out, 1);
   offered_ = 2;
   offered_since_ms_ = now_ms;
   last_offer_ms_ = now_ms;
@@ -119,11 +185,14 @@ void ParallelLink::poll(std::uint32_t now_ms) {
 
 void ParallelLink::on_code_next(std::uint8_t offered) {
   if (config_.mode != ParallelConfig::Mode::kChain || role_ == Role::kMaster) return;
-  if (address_ == 0 && hal_->read_input(hal_->ctx, SSIM_IN_ADDRESS) == 1) {
+  if (address_ == 0 && hal_->read_input(hal_->ctx, config_.adr_in) == 1) {
     address_ = offered;
     role_ = Role::kSlave;
-    hal_->write_output(hal_->ctx, SSIM_OUT_ADDRESS, 1);
   }
+  // The master has moved on: now (not when taking the address, or the next
+  // unit would take the same offer in the same instant) wake and address the
+  // next unit.
+  if (address_ != 0 && offered == address_ + 1) hal_->write_output(hal_->ctx, config_.adr_out, 1);
   if (address_ != offered) return;
   // Also a repeat, if the master missed the first answer.
   const std::uint8_t payload[2] = {address_,
@@ -132,13 +201,21 @@ void ParallelLink::on_code_next(std::uint8_t offered) {
 }
 
 void ParallelLink::receive(const std::uint8_t* data, std::size_t len, std::uint32_t now_ms) {
-  ibus::Frame f;
-  if (!ibus::decode(data, len, f)) {
+  ibus::Frame frame;
+  if (!ibus::decode(data, len, frame)) {
     ++malformed_;
     return;
   }
-  const auto fn = static_cast<std::uint8_t>(f.function);
-  switch (fn) {
+  LinkMessage m;
+  m.address = frame.address;
+  m.function = static_cast<std::uint8_t>(frame.function);
+  m.length = frame.length;
+  for (std::size_t i = 0; i < frame.length && i < m.payload.size(); ++i) m.payload[i] = frame.payload[i];
+  handle(m, now_ms);
+}
+
+void ParallelLink::handle(const LinkMessage& f, std::uint32_t now_ms) {
+  switch (f.function) {
     case kCodeNext:
       if (f.length >= 1) on_code_next(f.payload[0]);
       return;

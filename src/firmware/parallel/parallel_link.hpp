@@ -5,8 +5,8 @@
 // the next): the pack whose start button was held is the master (address 1).
 // During its start-up it codes the chain: it drives its Link Out coding line,
 // which wakes the next pack, and offers address 2 until that pack takes it;
-// the new slave drives its own line and says whether a cable leaves its Link
-// Out, and so on. A cable in a Link Out with nobody taking the next address
+// the new slave says whether a cable leaves its Link Out, and drives its own
+// line once the master offers the next address, and so on. A cable in a Link Out with nobody taking the next address
 // (an In/Out swap, as the manual warns) fails the coding of the whole system.
 // Then the master polls each slave in turn; the answer is its UnitSummary. The
 // master shuts down after every slave has.
@@ -31,13 +31,28 @@ inline constexpr std::size_t kMaxParallelUnits = 8;
 
 struct ParallelConfig {
   enum class Mode : std::uint8_t { kSingle, kChain, kPair };
+  // LV packs: RS485 on the link port, the coding lines SSIM_IN/OUT_ADDRESS.
+  // GTX3000 BCUs: CAN on the BCU link port (the PCS's bus), the link port's
+  // own coding lines (the BCU's ADDRESS pair codes its modules).
+  enum class Medium : std::uint8_t { kRs485, kCan };
   Mode mode = Mode::kSingle;
+  Medium medium = Medium::kRs485;
+  ssim_input adr_in = SSIM_IN_ADDRESS;
+  ssim_output adr_out = SSIM_OUT_ADDRESS;
   std::uint32_t unit_timeout_ms = 3000;  // a unit not heard for this long is lost
   std::uint32_t coding_wait_ms = 3000;   // for the next pack to boot and answer
   std::uint32_t poll_period_ms = 100;    // one slave per period
   std::uint8_t max_units = 4;            // chain: the manuals' largest system
   std::uint32_t window_ms = 30000;       // pair: the peer must appear within
   std::int32_t max_diff_mV = 1000;       // pair: voltage difference allowed
+};
+
+// One message of the link, whatever the medium carried it.
+struct LinkMessage {
+  std::uint8_t address = 0;  // target, or the sender of a report
+  std::uint8_t function = 0;
+  std::uint8_t length = 0;
+  std::array<std::uint8_t, plink::kSummaryBytes> payload{};
 };
 
 class ParallelLink {
@@ -56,6 +71,8 @@ class ParallelLink {
   // Every 10 ms with this pack's own summary.
   void update(std::uint32_t now_ms, const plink::UnitSummary& own, std::int32_t own_pack_mV);
   void receive(const std::uint8_t* data, std::size_t len, std::uint32_t now_ms);
+  // CAN medium: false if the frame is not a link frame (e.g. the PCS's).
+  bool receive_can(const ssim_can_frame& frame, std::uint32_t now_ms);
   void pcs_heard() { pcs_heard_ = true; }
 
   Role role() const { return role_; }
@@ -84,6 +101,9 @@ class ParallelLink {
  private:
   void send(std::uint8_t address, std::uint8_t function, const std::uint8_t* payload,
             std::uint8_t len);
+  void send_can(std::uint8_t address, std::uint8_t function, const std::uint8_t* payload,
+                std::uint8_t len);
+  void handle(const LinkMessage& m, std::uint32_t now_ms);
   void update_coding(std::uint32_t now_ms);
   void update_pair(std::uint32_t now_ms, std::int32_t own_pack_mV);
   void poll(std::uint32_t now_ms);
@@ -118,6 +138,9 @@ class ParallelLink {
   bool peer_heard_ = false, peer_heard_us_ = false;
   PairVerdict pair_verdict_ = PairVerdict::kWaiting;
   std::uint32_t malformed_ = 0;
+  // CAN: reports arrive in 8-byte segments, reassembled per sender.
+  std::array<std::array<std::uint8_t, plink::kSummaryBytes>, kMaxParallelUnits + 1> segments_{};
+  std::array<std::uint8_t, kMaxParallelUnits + 1> segment_mask_{};
 };
 
 }  // namespace stacksim::fw

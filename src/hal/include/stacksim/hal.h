@@ -117,8 +117,9 @@ typedef enum ssim_input {
   SSIM_IN_FUSE_OK = 4,       /* DC fuse intact (fuse monitor) */
   SSIM_IN_POS_FEEDBACK = 5,  /* auxiliary contact of the positive contactor: closed */
   SSIM_IN_NEG_FEEDBACK = 6,  /* auxiliary contact of the negative contactor: closed */
-  SSIM_IN_LINK_OUT = 7,      /* a cable is plugged into Link Port Out (LV packs in parallel) */
-  SSIM_INPUT_COUNT = 8
+  SSIM_IN_LINK_OUT = 7,      /* a cable is plugged into Link Port Out (parallel packs / BCUs) */
+  SSIM_IN_LINK_ADDRESS = 8,  /* BCU: coding input of the BCU Link Port In (parallel strings) */
+  SSIM_INPUT_COUNT = 9
 } ssim_input;
 
 /* Digital outputs: 1 energised / closed, 0 released / open. */
@@ -131,7 +132,8 @@ typedef enum ssim_output {
   SSIM_OUT_ADDRESS = 5,        /* address-coding output (ADR_OUT / Link Out) */
   SSIM_OUT_POWER_HOLD = 6,     /* self-hold of the board supply; releasing it powers the board off */
   SSIM_OUT_CHARGE_BLOCK = 7,   /* BCU: block charge current (a diode still lets the string discharge) */
-  SSIM_OUTPUT_COUNT = 8
+  SSIM_OUT_LINK_ADDRESS = 8,   /* BCU: coding output of the BCU Link Port Out (parallel strings) */
+  SSIM_OUTPUT_COUNT = 9
 } ssim_output;
 
 /* LED colour as an RGB bit set: purple is red|blue, white all three. */
