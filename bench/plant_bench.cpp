@@ -92,6 +92,7 @@ void run_steps(benchmark::State& state, const std::string& name) {
 
 void BM_Plant_GTX3000_H10(benchmark::State& s) { run_steps(s, "gtx3000-h10"); }
 void BM_Plant_GTX3000_H10_x4(benchmark::State& s) { run_steps(s, "gtx3000-h10-x4"); }
+void BM_Plant_GTX3000_H10_x8(benchmark::State& s) { run_steps(s, "gtx3000-h10-x8"); }
 void BM_Plant_GTX5000_x4(benchmark::State& s) { run_steps(s, "gtx5000-x4"); }
 void BM_Plant_LFP65_x2(benchmark::State& s) { run_steps(s, "lfp65-x2"); }
 
@@ -115,6 +116,7 @@ void BM_Day_GTX3000_H10_Firmware(benchmark::State& state) {
 
 BENCHMARK(BM_Plant_GTX3000_H10);
 BENCHMARK(BM_Plant_GTX3000_H10_x4);
+BENCHMARK(BM_Plant_GTX3000_H10_x8);
 BENCHMARK(BM_Plant_GTX5000_x4);
 BENCHMARK(BM_Plant_LFP65_x2);
 BENCHMARK(BM_Day_GTX3000_H10_Firmware)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
