@@ -222,6 +222,7 @@ physics::TerminalResult Plant::step(std::int64_t now_ns, std::int64_t dt_ns,
   dc_link_->advance(dt_ns);
   const std::int64_t end_ns = now_ns + dt_ns;
   for (auto& board : boards_) board->sample(end_ns);
+  ticks_changed_ = true;  // boards may have powered a firmware on or off
   run_events(end_ns);
   return result;
 }
@@ -230,8 +231,14 @@ void Plant::run_events(std::int64_t until_ns) {
   for (;;) {
     std::int64_t bus_ns = pcs_bus_->next_event_ns();
     for (const auto& line : lines_) bus_ns = std::min(bus_ns, line->next_event_ns());
-    std::int64_t tick_ns = kNever;
-    for (const auto& node : nodes_) tick_ns = std::min(tick_ns, node->next_tick_ns());
+    // A node's next tick moves only when it ticks or powers on or off, not
+    // when a bus delivers to it: the scan over every node is redone only then.
+    if (ticks_changed_) {
+      next_tick_ns_ = kNever;
+      for (const auto& node : nodes_) next_tick_ns_ = std::min(next_tick_ns_, node->next_tick_ns());
+      ticks_changed_ = false;
+    }
+    const std::int64_t tick_ns = next_tick_ns_;
     const std::int64_t t = std::min(bus_ns, tick_ns);
     if (t > until_ns) return;
     event_ns_ = t;
@@ -246,6 +253,7 @@ void Plant::run_events(std::int64_t until_ns) {
       boards_[i]->set_now(t);
       nodes_[i]->tick();
     }
+    ticks_changed_ = true;
   }
 }
 

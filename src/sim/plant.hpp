@@ -119,6 +119,8 @@ class Plant {
   std::uint64_t corrupted_bursts_ = 0;
   std::uint64_t seed_for_boards_ = 0;
   std::int64_t event_ns_ = 0;  // time of the event being processed
+  std::int64_t next_tick_ns_ = 0;  // earliest firmware tick, valid unless ticks_changed_
+  bool ticks_changed_ = true;
 };
 
 }  // namespace stacksim::sim
