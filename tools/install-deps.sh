@@ -13,6 +13,8 @@ packages=(
   libsocketcan-dev        # SocketCAN transport
   libbenchmark-dev        # bench/
   libcli11-dev            # the stacksim command line
+  python3-can             # tests: bus logs read by python-can's CanutilsLogReader
+  can-utils               # tests: bus logs read by canplayer / log2asc
 )
 
 missing=()

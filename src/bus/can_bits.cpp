@@ -87,18 +87,6 @@ int can_frame_bits_unstuffed(const CanFrame& f) {
 
 int can_frame_bits(const CanFrame& f) { return can_attempt_bits(f).success; }
 
-CanAttemptBits can_attempt_bits(const CanFrame& f) {
-  const CanBitStream s = can_bit_stream(f);
-  const std::span<const std::uint8_t> bits(s.bits.data(), static_cast<std::size_t>(s.count));
-  const int stuffed_total = s.count + can_stuff_bits(bits);
-  const int stuffed_arbitration =
-      s.arbitration_end + can_stuff_bits(bits, static_cast<std::size_t>(s.arbitration_end));
-  CanAttemptBits a;
-  a.success = stuffed_total + kCanTrailerBits + kCanIntermissionBits;
-  a.bit_error = stuffed_arbitration + kCanErrorFrameBits + kCanIntermissionBits;
-  // CRC delimiter and ACK slot; the error flag starts at the ACK delimiter.
-  a.ack_error = stuffed_total + 2 + kCanErrorFrameBits + kCanIntermissionBits;
-  return a;
-}
+// can_attempt_bits() is in can_attempt_bits.cpp: the same counts, fast.
 
 }  // namespace stacksim::bus

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <tuple>
 #include <utility>
 
@@ -46,11 +47,31 @@ CanBus::SendResult CanBus::send(std::size_t node, const CanFrame& f, std::int64_
   Pending& p = n.ring[(n.head + n.queued) % queue_depth_];
   p.frame = f;
   p.queued_ns = now_ns;
-  p.bits = can_attempt_bits(f);
+  p.bits = attempt_bits(f);
   p.key = can_arbitration_key(f);
   ++n.queued;
   if (!advancing_) refresh();
   return SendResult::kQueued;
+}
+
+const CanAttemptBits& CanBus::attempt_bits(const CanFrame& f) {
+  std::uint64_t payload = 0;
+  static_assert(sizeof payload == sizeof f.data);
+  std::memcpy(&payload, f.data.data(), sizeof payload);
+  // Bytes past the DLC do not change the count; comparing all eight is
+  // simpler and at worst costs a recount.
+  std::uint64_t h = payload ^ (std::uint64_t{f.id} << 5) ^ f.dlc ^ (std::uint64_t{f.extended} << 37) ^
+                    (std::uint64_t{f.rtr} << 38);
+  h *= 0x9E3779B97F4A7C15ull;
+  BitsMemo& m = bits_memo_[h >> 58];
+  static_assert(kBitsMemoSize == 64);
+  const CanFrame& g = m.frame;
+  if (!m.valid || g.id != f.id || g.extended != f.extended || g.rtr != f.rtr || g.dlc != f.dlc || g.data != f.data) {
+    m.frame = f;
+    m.bits = can_attempt_bits(f);
+    m.valid = true;
+  }
+  return m.bits;
 }
 
 void CanBus::recover(std::size_t node, std::int64_t now_ns) {
@@ -98,25 +119,36 @@ std::optional<CanBus::Plan> CanBus::plan(std::size_t segment_id) const {
     if (n.state == ErrorState::kPassive && !n.transmit_fault) return std::nullopt;
     return Plan{segment_id, std::max({n.stub.free_ns, ready_ns(n), now_ns_})};
   }
-  std::int64_t earliest = kNever;
-  for (const Node& n : nodes_) {
-    if (n.attached && can_transmit(n)) earliest = std::min(earliest, ready_ns(n));
-  }
-  if (earliest == kNever) return std::nullopt;
-  // Nothing is decided in the past: a node plugged back in competes from now.
-  const std::int64_t start = std::max({main_.free_ns, earliest, now_ns_});
-  std::optional<Plan> best;
-  std::uint64_t best_key = 0;
+  // Nothing is decided in the past: a node plugged back in competes from
+  // now. The arbitration starts at max(free, now, earliest ready); every node
+  // ready by then competes. In one pass: the best of the nodes ready by
+  // max(free, now), and the best of those ready earliest after it.
+  const std::int64_t base = std::max(main_.free_ns, now_ns_);
+  std::size_t best_now = SIZE_MAX;
+  std::uint64_t key_now = 0;
+  std::size_t best_later = SIZE_MAX;
+  std::uint64_t key_later = 0;
+  std::int64_t later_ns = kNever;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = nodes_[i];
-    if (!n.attached || !can_transmit(n) || ready_ns(n) > start) continue;
+    if (!n.attached || !can_transmit(n)) continue;
+    const std::int64_t ready = ready_ns(n);
     const std::uint64_t key = head_of(n).key;
-    if (!best || key < best_key) {  // equal keys: the lower node index wins
-      best = Plan{i, start};
-      best_key = key;
+    // Equal keys: the lower node index wins.
+    if (ready <= base) {
+      if (best_now == SIZE_MAX || key < key_now) {
+        best_now = i;
+        key_now = key;
+      }
+    } else if (ready < later_ns || (ready == later_ns && key < key_later)) {
+      best_later = i;
+      key_later = key;
+      later_ns = ready;
     }
   }
-  return best;
+  if (best_now != SIZE_MAX) return Plan{best_now, base};
+  if (best_later != SIZE_MAX) return Plan{best_later, later_ns};
+  return std::nullopt;
 }
 
 CanBus::Attempt CanBus::make_attempt(std::size_t segment_id, const Plan& p) const {
@@ -244,6 +276,7 @@ void CanBus::complete(std::size_t segment_id) {
   else if (tx.state == ErrorState::kActive) tx.suspend_until_ns = INT64_MIN;
 
   if (a.outcome != Outcome::kSuccess) return;
+  taps_.call(delivered, a.end_ns, a.node);
   // Callbacks may send() or change faults but not advance(), so the receiver
   // list stays valid while it is walked.
   for (const std::size_t r : receivers_) {
@@ -264,16 +297,19 @@ void CanBus::advance(std::int64_t until_ns) {
     // (whose callbacks may queue frames), then arbitrations; the shared bus
     // before the stubs, then node index.
     std::optional<std::tuple<std::int64_t, int, std::size_t>> best;
+    std::optional<Plan> best_plan;  // the plan of the best kCommit candidate
     const auto consider = [&best](std::int64_t t, int kind, std::size_t order) {
       const auto candidate = std::make_tuple(t, kind, order);
-      if (!best || candidate < *best) best = candidate;
+      if (best && !(candidate < *best)) return false;
+      best = candidate;
+      return true;
     };
     const auto consider_segment = [&](std::size_t id, std::size_t order) {
       const Segment& seg = segment(id);
       if (seg.in_flight) {
         if (seg.in_flight->end_ns <= until_ns) consider(seg.in_flight->end_ns, kCompletion, order);
       } else if (const auto p = plan(id); p && p->start_ns < until_ns) {
-        consider(p->start_ns, kCommit, order);
+        if (consider(p->start_ns, kCommit, order)) best_plan = p;
       }
     };
     consider_segment(kMain, 0);
@@ -290,7 +326,8 @@ void CanBus::advance(std::int64_t until_ns) {
     } else if (kind == kCompletion) {
       complete(id);
     } else {
-      commit(id, *plan(id), until_ns);
+      // The same plan plan(id) would give now: its start is already >= now_ns_.
+      commit(id, *best_plan, until_ns);
     }
   }
   now_ns_ = std::max(now_ns_, until_ns);

@@ -9,15 +9,19 @@
 // node running at t still takes part in it.
 #pragma once
 
+#include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bus/can_bits.hpp"
 #include "bus/can_frame.hpp"
+#include "bus/taps.hpp"
 
 namespace stacksim::bus {
 
@@ -29,6 +33,17 @@ class CanBus {
   // call send() with now_ns = end_ns, and any fault or attach setter.
   using Receive = std::function<void(const CanFrame&, std::int64_t end_ns)>;
   std::size_t attach(std::string node_name, Receive on_receive);
+
+  // An observer of the traffic (bus logs): called for every frame that
+  // completes without error, once, before the receivers' callbacks, with the
+  // index of the node that sent it. Same rules as a Receive callback.
+  using Tap = std::function<void(const CanFrame&, std::int64_t end_ns, std::size_t sender_node)>;
+  // Returns a handle for remove_tap(). Not from a callback.
+  std::size_t add_tap(Tap tap) {
+    assert(!advancing_ && "add_tap() called from a callback");
+    return taps_.add(std::move(tap));
+  }
+  void remove_tap(std::size_t handle) { taps_.remove(handle); }
 
   enum class SendResult { kQueued, kQueueFull, kBusOff };
   // Precondition: can_frame_valid(f).
@@ -138,6 +153,18 @@ class CanBus {
   std::int64_t next_event_ns_ = kNever;
   bool advancing_ = false;
   std::vector<std::size_t> receivers_;  // scratch for one delivery
+  // Nodes send the same frames again and again (cyclic messages whose values
+  // change slowly): the bit counts of recent frames, by frame content, so
+  // send() counts stuff bits only for frames it has not seen lately.
+  struct BitsMemo {
+    CanFrame frame;
+    CanAttemptBits bits;
+    bool valid = false;
+  };
+  static constexpr std::size_t kBitsMemoSize = 64;
+  std::array<BitsMemo, kBitsMemoSize> bits_memo_{};
+  const CanAttemptBits& attempt_bits(const CanFrame& f);
+  Taps<const CanFrame&, std::int64_t, std::size_t> taps_;
 };
 
 }  // namespace stacksim::bus

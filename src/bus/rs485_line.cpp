@@ -102,6 +102,7 @@ void Rs485Line::advance(std::int64_t until_ns) {
     // Out of the list before the callbacks, which may write().
     const Burst b = std::move(*due);
     pending_.erase(due);
+    taps_.call(BurstView{b.node, b.received.data(), b.received.size(), b.start_ns, b.end_ns, b.corrupted});
     for (std::size_t r = 0; r < nodes_.size(); ++r) {
       if (r == b.node || !nodes_[r].attached || !nodes_[r].on_receive) continue;
       nodes_[r].on_receive(b.received.data(), b.received.size(), b.corrupted, b.end_ns);

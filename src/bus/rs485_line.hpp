@@ -3,11 +3,15 @@
 // collisions when two drivers are enabled at once. docs/buses.md has the model.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "bus/taps.hpp"
 
 namespace stacksim::bus {
 
@@ -21,6 +25,27 @@ class Rs485Line {
   using Receive =
       std::function<void(const std::uint8_t* data, std::size_t len, bool corrupted, std::int64_t end_ns)>;
   std::size_t attach(std::string node_name, Receive on_receive);
+
+  // A burst as the line carried it, for observers (bus logs): `data` is what
+  // a receiver synchronised on it reads (for a corrupted burst, not what the
+  // sender meant), end_ns when its last stop bit ended.
+  struct BurstView {
+    std::size_t sender = 0;
+    const std::uint8_t* data = nullptr;
+    std::size_t len = 0;
+    std::int64_t start_ns = 0;
+    std::int64_t end_ns = 0;
+    bool corrupted = false;
+  };
+  // Called for every burst an attached node put on the line, once it is
+  // delivered (only then is `corrupted` final), before the receivers'
+  // callbacks. Same rules as a Receive callback. Returns a handle for remove_tap().
+  using Tap = std::function<void(const BurstView&)>;
+  std::size_t add_tap(Tap tap) {
+    assert(!advancing_ && "add_tap() called from a callback");
+    return taps_.add(std::move(tap));
+  }
+  void remove_tap(std::size_t handle) { taps_.remove(handle); }
 
   // Enables the node's driver for len bytes starting at max(now_ns, end of this
   // node's own previous burst). An unplugged node's driver still takes the time.
@@ -40,6 +65,7 @@ class Rs485Line {
   };
   const Stats& stats() const { return stats_; }
   std::size_t node_count() const { return nodes_.size(); }
+  const std::string& node_name(std::size_t node) const { return nodes_[node].name; }
   const std::string& name() const { return name_; }
   std::uint32_t baud() const { return baud_; }
   int bits_per_byte() const { return bits_per_byte_; }
@@ -73,6 +99,7 @@ class Rs485Line {
   int bits_per_byte_;
   std::vector<Node> nodes_;
   std::vector<Burst> pending_;  // in the order written
+  Taps<const BurstView&> taps_;
   Stats stats_;
   std::int64_t next_event_ns_ = kNever;
   bool advancing_ = false;

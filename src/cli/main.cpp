@@ -14,6 +14,7 @@
 #include "scenario/scenario.hpp"
 #include "sim/bms_setup.hpp"
 #include "sim/firmware_plugin.hpp"
+#include "sim/inverter_setup.hpp"
 #include "sim/run.hpp"
 #include "sim/system_config.hpp"
 #include "util/diagnostics.hpp"
@@ -93,8 +94,13 @@ std::optional<stacksim::sim::FirmwareChoice> load_firmware_options(
 }
 
 int run_command(const std::string& file, const std::string& out, std::optional<std::uint64_t> seed,
-                const std::vector<std::string>& firmware, const fs::path& data) {
+                const std::vector<std::string>& firmware, const std::string& protocol,
+                const fs::path& data) {
   Diagnostics diags;
+  if (!protocol.empty() && !stacksim::sim::is_protocol_name(protocol)) {
+    diags.add("--protocol", "", {}, "expected one of " + stacksim::sim::protocol_names() + ", got \"" + protocol + "\"");
+    return report(diags);
+  }
   auto sc = stacksim::scenario::load_scenario(file, diags);
   if (!sc) return report(diags);
   auto system = stacksim::sim::resolve_system(*sc, data, diags);
@@ -103,8 +109,11 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   const auto choice = load_firmware_options(firmware, *sc, *system, diags);
   if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
   if (!diags.empty()) return report(diags);
+  const auto inverter = stacksim::sim::load_inverter_plan(data, *sc, bms ? &*bms : nullptr, protocol, diags);
+  if (!diags.empty()) return report(diags);
   const fs::path out_dir = out.empty() ? fs::path("out") / fs::path(file).stem() : fs::path(out);
-  stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr};
+  stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr,
+                                    inverter ? &*inverter : nullptr};
   const auto outcome = stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
@@ -128,7 +137,9 @@ int check_command(const std::vector<std::string>& files, const fs::path& data) {
     auto sc = stacksim::scenario::load_scenario(file, diags);
     if (!sc) continue;
     const auto system = stacksim::sim::resolve_system(*sc, data, diags);
-    if (system && sc->bms.firmware) stacksim::sim::load_bms_setup(data, *system, *sc, {}, diags);
+    if (!system || !sc->bms.firmware) continue;
+    auto bms = stacksim::sim::load_bms_setup(data, *system, *sc, {}, diags);
+    if (bms) stacksim::sim::load_inverter_plan(data, *sc, &*bms, "", diags);
   }
   if (!diags.empty()) {
     std::fputs(diags.format().c_str(), stderr);
@@ -184,6 +195,10 @@ int main(int argc, char** argv) {
                   "ROLE=PATH.so: run a firmware plugin on every board of that role "
                   "(bcu, module, pack); the built-in reference firmware elsewhere")
       ->allow_extra_args(false);
+  std::string protocol;
+  run->add_option("--protocol", protocol,
+                  "PCS protocol profile for the firmware and the scenario's inverter: " +
+                      stacksim::sim::protocol_names());
 
   std::vector<std::string> check_files;
   CLI::App* check = app.add_subcommand("check", "Check scenario files without running them");
@@ -198,7 +213,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
   const fs::path data = data_dir(data_option);
-  if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, data);
+  if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, data);
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
   return kExitBadInput;

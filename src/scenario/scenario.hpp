@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/inverter_section.hpp"
 #include "util/diagnostics.hpp"
 #include "util/json_document.hpp"
 
@@ -92,7 +93,10 @@ struct Scenario {
   double initial_temperature_C = 25.0;
   double initial_hysteresis = 0.0;  // +1 after charge, -1 after discharge
   std::vector<InitialUnit> units;   // empty, or one per unit of the system
-  std::vector<ProfileStep> profile;  // repeats already expanded
+  std::vector<ProfileStep> profile;  // repeats already expanded; empty with a site demand
+  // The virtual inverter (docs/inverter.md); none: the profile drives the
+  // terminals directly (the ideal source of earlier releases).
+  std::optional<InverterSetup> inverter;
   JsonDocument source;     // for locating later problems (line, column)
 };
 

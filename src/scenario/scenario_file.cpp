@@ -323,8 +323,27 @@ std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnos
   s.stop_after_profile = r.boolean("stop_after_profile", false).value_or(false);
   if (auto a = r.quantity("ambient", Dimension::kTemperature, false, -40.0, 80.0)) s.ambient_C = a->value;
   read_initial(rd, r, s);
-  if (const nlohmann::json* profile = r.child("profile", true)) {
-    read_steps(rd, *profile, r.pointer_of("profile"), s.profile, 0);
+  // Read from the text too, so that a mistake elsewhere in the section does
+  // not also make the profile look missing.
+  bool site = false;
+  if (const nlohmann::json* inverter = r.child("inverter", false)) {
+    s.inverter = read_inverter_section(*doc, *inverter, r.pointer_of("inverter"), rd.step_ns, diags);
+    site = inverter->is_object() && inverter->contains("demand") && (*inverter)["demand"] == "site";
+    if (!s.bms.firmware) {
+      r.error("inverter", "expected a BMS to talk to: the inverter needs \"bms\": {\"firmware\": "
+                          "\"reference\"}");
+    }
+  }
+  // A site model drives the inverter instead of a profile.
+  if (const nlohmann::json* profile = r.child("profile", !site)) {
+    if (site) {
+      r.error("profile", "expected no profile: the inverter follows the site (\"demand\": \"site\")");
+    } else {
+      read_steps(rd, *profile, r.pointer_of("profile"), s.profile, 0);
+    }
+  }
+  if (site && s.stop_after_profile) {
+    r.error("stop_after_profile", "expected false: with \"demand\": \"site\" there is no profile to end");
   }
   if (step_known && s.step_ns <= 0) r.error("step", "expected a step longer than 0s");
   if (record_known && (s.record_ns <= 0 || (rd.step_ns > 0 && s.record_ns % rd.step_ns != 0) ||

@@ -10,6 +10,9 @@
 #include "physics/system.hpp"
 #include "sim/bms_report.hpp"
 #include "sim/bms_setup.hpp"
+#include "sim/bus_recorder.hpp"
+#include "sim/inverter_output.hpp"
+#include "sim/inverter_setup.hpp"
 #include "sim/plant.hpp"
 #include "sim/model_files.hpp"
 #include "sim/observation.hpp"
@@ -120,6 +123,18 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
                                     summary.seed, sc.start_epoch_s);
     if (sc.bms.power_on) plant->operator_start(0, bms.start_hold_ns);
   }
+  // The virtual inverter on the PCS bus (docs/inverter.md); without one the
+  // profile drives the terminals directly.
+  std::unique_ptr<inverter::Inverter> pcs;
+  if (plant && sc.inverter) {
+    if (options.inverter == nullptr) {
+      outcome.error = "the scenario's inverter was not set up (load_inverter_plan)";
+      return outcome;
+    }
+    pcs = make_inverter(*options.inverter, plant->pcs_bus(), config.nominal_capacity_Ah(),
+                        sc.start_epoch_s, summary.seed);
+  }
+  const auto pcs_fields = [&] { return pcs ? inverter_csv_fields(*pcs) : std::string(); };
 
   std::error_code ec;
   std::filesystem::create_directories(options.out_dir, ec);
@@ -132,10 +147,14 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   std::vector<std::string> names;
   for (std::size_t b = 0; b < system.branch_count(); ++b) names.push_back(config.unit_name(b));
   SignalsCsv csv;
-  if (!csv.open(csv_partial, names, plant != nullptr)) {
+  if (!csv.open(csv_partial, names, plant != nullptr,
+                pcs ? inverter_csv_header(pcs->has_site()) : std::string())) {
     outcome.error = io_error(csv_partial, errno);
     return outcome;
   }
+  // Every bus of the plant in candump / RS485 log form (docs/bus-logs.md).
+  BusRecorder bus_logs(options.out_dir);
+  if (plant && !record_plant_buses(bus_logs, *plant, outcome.error)) return outcome;
 
   summary.units.resize(system.branch_count());
   Sampler sampler(system);
@@ -173,7 +192,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   constexpr double kCurrentStep_A = 1.0;
   constexpr std::int64_t kCrossCheckSettle_ns = 1'000'000'000;
   std::int64_t last_current_step_ns = 0;
-  csv.row(0, step_column(), sampler, system, plant.get());
+  csv.row(0, step_column(), sampler, system, plant.get(), pcs_fields().c_str());
   // A row shows the step that was under way during the physics step ending at
   // its time; the last row too, also when the profile ended with that step.
   std::size_t last_step = step_column();
@@ -182,8 +201,10 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
     if (player.waiting() && all_connected()) player.start(now_ns);
     const double previous_A = terminals.current_A;
-    terminals = plant ? plant->step(now_ns, sc.step_ns, player.command())
-                      : system.step(sc.step_ns, player.command());
+    physics::TerminalCommand command = player.command();
+    if (pcs) command = pcs->command(now_ns, sc.step_ns, command);
+    terminals = plant ? plant->step(now_ns, sc.step_ns, command) : system.step(sc.step_ns, command);
+    if (pcs) pcs->after_step(now_ns, sc.step_ns, terminals);
     if (std::fabs(terminals.current_A - previous_A) > kCurrentStep_A) last_current_step_ns = now_ns;
     now_ns += sc.step_ns;
     ++summary.steps;
@@ -200,14 +221,14 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     last_step = step_column();
     player.after_step(obs, now_ns);
     if (record) {
-      csv.row(now_ns, last_step, sampler, system, plant.get());
+      csv.row(now_ns, last_step, sampler, system, plant.get(), pcs_fields().c_str());
       if (plant && now_ns - last_current_step_ns >= kCrossCheckSettle_ns) cross.compare(*plant, sampler);
     }
   }
   player.stop(now_ns);
   if (now_ns % sc.record_ns != 0) {
     sampler.sample(terminals, true);
-    csv.row(now_ns, last_step, sampler, system, plant.get());
+    csv.row(now_ns, last_step, sampler, system, plant.get(), pcs_fields().c_str());
   }
   sampler.sample(terminals, true);
 
@@ -225,6 +246,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   summary.cell_heat_J = system.cell_heat_total_J();
   summary.external_heat_J = system.external_heat_J();
 
+  if (pcs) summary.inverter = pcs->report();
   if (plant) {
     summary.bms = summarise_bms(*plant, *options.bms, cross);
     const auto log_partial = options.out_dir / "firmware.log.partial";
@@ -242,6 +264,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     outcome.error = io_error(json_partial, errno);
     return outcome;
   }
+  if (!bus_logs.commit(outcome.error)) return outcome;
   std::filesystem::rename(csv_partial, csv_path, ec);
   if (!ec && plant) {
     std::filesystem::rename(options.out_dir / "firmware.log.partial",

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "inverter/inverter_report.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/profile_player.hpp"
 #include "sim/system_config.hpp"
@@ -16,6 +17,7 @@
 namespace stacksim::sim {
 
 struct BmsSetup;
+struct InverterPlan;
 
 struct RunOptions {
   std::filesystem::path data_dir;  // holds models/ and configs/
@@ -23,6 +25,8 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   // Boards and firmware (load_bms_setup); null runs the physics alone.
   const BmsSetup* bms = nullptr;
+  // The scenario's inverter (load_inverter_plan); required when it has one.
+  const InverterPlan* inverter = nullptr;
 };
 
 // The BMS as the simulator saw it, per unit, at the end of the run.
@@ -78,6 +82,7 @@ struct RunSummary {
   double cell_heat_J = 0.0;
   double external_heat_J = 0.0;
   std::optional<BmsSummary> bms;
+  std::optional<inverter::InverterReport> inverter;
 };
 
 // A system checked against a scenario: what run_scenario needs. Problems with

@@ -11,7 +11,7 @@ SignalsCsv::~SignalsCsv() {
 }
 
 bool SignalsCsv::open(const std::filesystem::path& path, const std::vector<std::string>& units,
-                      bool bms) {
+                      bool bms, const std::string& extra_header) {
   file_ = std::fopen(path.c_str(), "wb");
   if (!file_) return false;
   buffer_.resize(1 << 20);
@@ -29,12 +29,13 @@ bool SignalsCsv::open(const std::filesystem::path& path, const std::vector<std::
       std::fprintf(file_, ",%s_%s", u.c_str(), column);
     }
   }
+  std::fputs(extra_header.c_str(), file_);
   std::fputc('\n', file_);
   return true;
 }
 
 void SignalsCsv::row(std::int64_t time_ns, std::size_t step, const Sampler& sampler,
-                     const physics::PhysicsSystem& s, const Plant* plant) {
+                     const physics::PhysicsSystem& s, const Plant* plant, const char* extra) {
   const Observation& o = sampler.observation();
   // Time from the integer count: exact to the millisecond, no float drift.
   const std::int64_t ms = time_ns / 1'000'000;
@@ -60,6 +61,7 @@ void SignalsCsv::row(std::int64_t time_ns, std::size_t step, const Sampler& samp
                  st->discharge_limit_mA / 1000.0, st->alarms, st->protections, st->faults,
                  board.main_path_closed() ? 1 : 0);
   }
+  if (extra != nullptr) std::fputs(extra, file_);
   std::fputc('\n', file_);
 }
 

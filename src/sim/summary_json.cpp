@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/inverter_output.hpp"
 #include "util/quantity.hpp"
 
 #ifndef STACKSIM_VERSION
@@ -117,6 +118,7 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
          {"heat", {{"cells_J", round_to(s.cell_heat_J, 3)},
                    {"resistors_J", round_to(s.external_heat_J, 3)}}}};
   if (s.bms) j["bms"] = bms_json(*s.bms, s.units);
+  if (s.inverter) j["inverter"] = inverter_json(*s.inverter);
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return false;
   const std::string text = j.dump(2) + "\n";

@@ -69,11 +69,11 @@ TEST(Lfp65, PowersOffAfterTheHourWithoutPcsCommunication) {
   const auto closed = run_checked(rig, check, [&] { return rig.master().main_path_closed(); }, s(30));
   ASSERT_TRUE(closed) << rig.log_text();
   run_checked(rig, check, *closed + s(1));
-  // One frame from "the PCS" on the plant's PCS bus.
+  // One query from "the PCS" on the plant's PCS bus (growatt-lv, the pack's profile).
   bus::CanBus& pcs = rig.plant().pcs_bus();
   const std::size_t node = pcs.attach("pcs", [](const bus::CanFrame&, std::int64_t) {});
   bus::CanFrame frame;
-  frame.id = 0x305;
+  frame.id = 0x301;
   frame.dlc = 8;
   const std::int64_t sent = rig.now_ns();
   ASSERT_EQ(pcs.send(node, frame, sent), bus::CanBus::SendResult::kQueued);

@@ -89,7 +89,9 @@ TEST_F(BmsCli, RunWithTheReferenceFirmwareWritesTheBmsOutputs) {
   const Result r = stacksim({"run", scenario.string(), "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_EQ(entries(out), (std::set<std::string>{"signals.csv", "summary.json", "firmware.log"}));
+  // The bus logs: the pcs bus and the packs' link line (docs/bus-logs.md).
+  EXPECT_EQ(entries(out), (std::set<std::string>{"signals.csv", "summary.json", "firmware.log", "bus-pcs.log",
+                                                 "rs485-link.log"}));
 
   const auto rows = lines_of(read_file(out / "signals.csv"));
   ASSERT_EQ(rows.size(), 1u + 7u);  // 0 s and every 10 s to 60 s

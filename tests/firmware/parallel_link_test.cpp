@@ -9,7 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "parallel/parallel_link.hpp"
-#include "parallel/unit_summary.hpp"
+#include "parallel/unit_report.hpp"
+#include "pcs/pcs_report.hpp"
 #include "stacksim/hal.h"
 
 namespace stacksim::fw {
@@ -87,14 +88,17 @@ TEST(ParallelLink, CodesThreeBcusOverCanAndReassemblesTheirReports) {
   std::vector<FakeBoard*> boards{&b[0], &b[1], &b[2]};
   std::vector<ParallelLink*> links{&link[0], &link[1], &link[2]};
 
-  plink::UnitSummary own[3];
+  PcsReport own[3];
   for (int i = 0; i < 3; ++i) {
-    own[i].charge_limit_mA = 25000u + static_cast<std::uint32_t>(i);
-    own[i].pack_mV = -1 - i;  // signed fields survive the segments
+    own[i].charge_limit_mA = 25000 + i;
+    own[i].current_mA = -1 - i;  // signed fields survive the segments
     own[i].temp_min_dC = static_cast<std::int16_t>(-150 - i);
-    own[i].protections = 0x80000001u;
+    own[i].tiers[2] = 0x8001;
+    own[i].faults = 0x80000001u;
+    own[i].cycles = 0xFFFFFFFFu;
     own[i].state = SSIM_STATE_STANDBY;
-    own[i].flags = plink::kCanCharge | plink::kPathClosed;
+    own[i].path_closed = true;
+    own[i].requests = kPcsChargeEnable | kPcsFullCharge;
   }
   link[0].start_coding(0);
   for (std::uint32_t t = 0; t <= 2000; t += 10) {
@@ -111,9 +115,9 @@ TEST(ParallelLink, CodesThreeBcusOverCanAndReassemblesTheirReports) {
     EXPECT_FALSE(link[i].coding_failed_ordered());
     // The master has polled both and holds their summaries byte for byte.
     ASSERT_TRUE(link[0].unit_fresh(static_cast<std::size_t>(i + 1), 2000));
-    std::uint8_t want[plink::kSummaryBytes], got[plink::kSummaryBytes];
-    plink::pack_summary(own[i], want);
-    plink::pack_summary(link[0].unit(static_cast<std::size_t>(i + 1)), got);
+    std::uint8_t want[plink::kUnitReportBytes], got[plink::kUnitReportBytes];
+    plink::pack_unit_report(own[i], want);
+    plink::pack_unit_report(link[0].unit(static_cast<std::size_t>(i + 1)), got);
     EXPECT_EQ(std::memcmp(want, got, sizeof want), 0) << i;
   }
   EXPECT_FALSE(link[0].link_lost(2000));
@@ -128,7 +132,7 @@ TEST(ParallelLink, ACableInTheLastLinkOutWithNobodyBehindItFailsTheCoding) {
   link[0].configure(&b[0].hal, can_chain(), 0);
   link[1].configure(&b[1].hal, can_chain(), 0);
   link[0].start_coding(0);
-  const plink::UnitSummary own{};
+  const PcsReport own{};
   for (std::uint32_t t = 0; t <= 5000; t += 10) {
     link[0].update(t, own, 0);
     link[1].update(t, own, 0);
@@ -147,25 +151,26 @@ TEST(ParallelLink, MissingReportSegmentsAreCountedAndNotUsed) {
   master.configure(&m.hal, can_chain(), 0);
   slave.configure(&s.hal, can_chain(), 0);
   master.start_coding(0);
-  const plink::UnitSummary own{};
+  const PcsReport own{};
   for (std::uint32_t t = 0; t <= 100; t += 10) {
     master.update(t, own, 0);
     slave.update(t, own, 0);
     deliver({&m, &s}, {&master, &slave}, t);
   }
   ASSERT_EQ(master.units(), 2);
-  // A report with its third segment lost on the way.
-  plink::UnitSummary lying;
+    // A report with its third segment lost on the way.
+  PcsReport lying;
   lying.state = SSIM_STATE_FAULT;
-  std::uint8_t bytes[plink::kSummaryBytes];
-  plink::pack_summary(lying, bytes);
+  std::uint8_t bytes[plink::kUnitReportBytes];
+  plink::pack_unit_report(lying, bytes);
   const std::uint32_t before = master.malformed();
-  for (std::uint32_t seg = 0; seg < 6; ++seg) {
+  constexpr std::uint32_t kSegments = plink::kUnitReportBytes / 8;
+  for (std::uint32_t seg = 0; seg < kSegments; ++seg) {
     if (seg == 2) continue;
     ssim_can_frame f{};
     f.id = 0x1E210000u | (seg << 8) | 2u;
     f.extended = 1;
-    f.dlc = seg < 5 ? 8 : 4;
+    f.dlc = 8;
     std::memcpy(f.data, bytes + 8 * seg, f.dlc);
     EXPECT_TRUE(master.receive_can(f, 200));
   }

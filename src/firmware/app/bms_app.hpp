@@ -86,6 +86,10 @@ class BmsApp {
   void raise_fault(std::uint32_t bits) { latched_faults_ |= bits; }
   void show_parallel_ok(std::uint32_t now_ms) { leds_.start_parallel_ok(now_ms); }
   bool full() const { return full_; }
+  // For the PCS report (pcs/pcs_fill.hpp).
+  std::int32_t charge_voltage_mV() const { return charge_voltage_mV_; }
+  std::int32_t discharge_voltage_mV() const { return discharge_voltage_mV_; }
+  bool soc_started() const { return soc_started_; }
 
  private:
   void enter(Phase p, std::uint32_t now_ms);

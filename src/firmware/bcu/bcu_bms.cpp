@@ -19,7 +19,11 @@ BcuBms::BcuBms(const ssim_hal* hal, const ssim_node_config& config)
   poller_.configure(hal, poll);
   balancing_.start_mV = params.require("balance.start_mV");
   balancing_.threshold_mV = params.require("balance.threshold_mV");
+  // PCS link first: the app reports every missing key, the link's too.
+  pcs_.configure(hal, params, config.product, &pcs_cells_);
+  pcs_nominal_mAh_ = static_cast<std::uint32_t>(params.require("capacity.nominal_mAh"));
   ok_ = app_.configure(hal, params, modules_, true);
+  pcs_meanings_.configure(app_.protection());
   if (ok_) configure_parallel(params);
 }
 
@@ -127,7 +131,7 @@ void BcuBms::decide_balancing() {
 void BcuBms::can_receive(std::uint16_t port, const ssim_can_frame& frame) {
   const auto now_ms = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
   if (port == 0 && link_.receive_can(frame, now_ms)) return;  // the other BCUs
-  // The PCS protocols arrive with the next release (docs/status in README).
+  if (port == 0) pcs_.receive(frame, now_ms);  // the PCS
 }
 
 void BcuBms::rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len) {

@@ -9,9 +9,12 @@
 
 #include "app/balancing.hpp"
 #include "app/bms_app.hpp"
+#include "bcu/bcu_pcs.hpp"
 #include "bcu/module_poller.hpp"
 #include "parallel/follow.hpp"
 #include "parallel/parallel_link.hpp"
+#include "pcs/pcs_link.hpp"
+#include "pcs/pcs_meaning.hpp"
 #include "stacksim/hal.h"
 
 namespace stacksim::fw {
@@ -38,6 +41,8 @@ class BcuBms {
   void configure_parallel(const ParamSet& params);
   void follow_parallel();
   void block_full_charge();
+  // bcu_pcs.cpp: this string's report to the PCS.
+  PcsReport pcs_unit_report() const;
 
   const ssim_hal* hal_;
   bool ok_ = false;
@@ -56,6 +61,12 @@ class BcuBms {
   LinkFollower follower_;
   bool charge_blocked_ = false;
   bool coding_logged_ = false;
+  // The PCS link (CAN port 0, shared with the parallel link).
+  PcsLink pcs_;
+  PcsMeaningMap pcs_meanings_;
+  BcuCellSource pcs_cells_{poller_};
+  std::uint32_t pcs_nominal_mAh_ = 0;
+  PcsReport unit_report_;  // this string's, every 100 ms
 };
 
 }  // namespace stacksim::fw

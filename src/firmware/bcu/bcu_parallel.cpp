@@ -22,7 +22,7 @@ void BcuBms::configure_parallel(const ParamSet& params) {
 }
 
 void BcuBms::follow_parallel() {
-  link_.update(now_ms_, unit_summary(app_, snapshot_), snapshot_.m.pack_mV);
+  link_.update(now_ms_, unit_report_, snapshot_.m.pack_mV);
   follower_.follow(app_, link_, now_ms_);
   block_full_charge();
 }

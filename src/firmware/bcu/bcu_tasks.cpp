@@ -8,7 +8,8 @@
 //                 4. follow start-up: start or finish automatic coding (the
 //                    modules; on a parallel master also the other BCUs)
 //                 5. parallel link: polls or reports, orders, charge blocking
-//   every 100 ms: dry contacts, debug status
+//                 6. PCS link: broadcasts due, queued frames
+//   every 100 ms: dry contacts, debug status; the report to the PCS link
 //   every 1 s   : balancing orders for the modules; NVM (every 60 s)
 #include "bcu/bcu_bms.hpp"
 
@@ -28,9 +29,14 @@ void BcuBms::task_10ms() {
   app_.task_10ms(now_ms_, snapshot_);
   follow_start_up();
   follow_parallel();
+  pcs_.tick(now_ms_);
 }
 
-void BcuBms::task_100ms() { app_.task_100ms(now_ms_, snapshot_); }
+void BcuBms::task_100ms() {
+  app_.task_100ms(now_ms_, snapshot_);
+  unit_report_ = pcs_unit_report();
+  pcs_.set_report(pcs_report_for(link_, unit_report_, now_ms_));
+}
 
 void BcuBms::task_1s() {
   decide_balancing();

@@ -39,6 +39,14 @@ inline constexpr const char* kPatternNames[] = {"off", "steady", "flash1", "flas
 inline constexpr const char* kLedStyleNames[] = {"sofar", "lfp65"};
 // dry_contacts.hpp: DryMeaning.
 inline constexpr const char* kDryMeaningNames[] = {"none", "prohibit_charge", "prohibit_discharge"};
+// pcs/pcs_profile.hpp: PcsProtocol, PcsManufacturer; the options' names
+// (pcs/pcs_link.cpp reads index 0 as the first name).
+inline constexpr const char* kPcsProtocolNames[] = {"pylon-lv", "pylon-hv", "sofar-hv", "growatt-lv"};
+inline constexpr const char* kPcsManufacturerNames[] = {"profile", "pylon", "amass", "sofar", "growatt", "stacksim"};
+inline constexpr const char* kOnOffNames[] = {"on", "off"};
+inline constexpr const char* kPylonLvSystemErrorNames[] = {"spec", "bit7"};
+inline constexpr const char* kByteOrderNames[] = {"le", "be"};
+inline constexpr const char* kDclSignNames[] = {"negative", "positive"};
 
 inline constexpr ScalarSpec kScalarParams[] = {
     // ratings (per module on a GTX3000 BCU, per pack otherwise)
@@ -113,6 +121,15 @@ inline constexpr ScalarSpec kScalarParams[] = {
     {"comm.internal_timeout_ms", "ms", 1, 600000, nullptr, 0},
     {"comm.pcs_timeout_ms", "ms", 1, 3600000, nullptr, 0},
     {"pcs.power_off_ms", "ms", 0, 86400000, nullptr, 0},
+    // PCS protocol profile and its options (pcs/pcs_link.hpp, docs/pcs-protocols.md)
+    {"pcs.protocol", "", 0, 3, kPcsProtocolNames, 4},
+    {"pcs.address", "", 0, 15, nullptr, 0},
+    {"pcs.manufacturer", "", 0, 5, kPcsManufacturerNames, 6},
+    {"pcs.pylon_lv.dvl", "", 0, 1, kOnOffNames, 2},
+    {"pcs.pylon_lv.system_error_bit", "", 0, 1, kPylonLvSystemErrorNames, 2},
+    {"pcs.pylon_hv.byte_order", "", 0, 1, kByteOrderNames, 2},
+    {"pcs.pylon_hv.current_offset", "", 0, 1, kOnOffNames, 2},
+    {"pcs.pylon_hv.dcl_sign", "", 0, 1, kDclSignNames, 2},
     {"parallel.units", "", 1, 8, nullptr, 0},
     {"parallel.window_ms", "ms", 0, 600000, nullptr, 0},
     {"parallel.max_diff_mV", "mV", 0, 100000, nullptr, 0},

@@ -22,7 +22,11 @@ PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
   if (self_hold_) pcs_power_off_ms_ = static_cast<std::uint32_t>(params.require("pcs.power_off_ms"));
   balancing_.start_mV = params.require("balance.start_mV");
   balancing_.threshold_mV = params.require("balance.threshold_mV");
+  // PCS link first: the app reports every missing key, the link's too.
+  pcs_.configure(hal, params, config.product, &pcs_cells_);
+  pcs_nominal_mAh_ = static_cast<std::uint32_t>(params.require("capacity.nominal_mAh"));
   ok_ = app_.configure(hal, params, 1, true);
+  pcs_meanings_.configure(app_.protection());
   if (ok_) configure_parallel(params);
   // Woken by the wake voltage: straight to start-up (the manual: "wakes it
   // from off to standby"); woken by POWER: the long press starts it.
@@ -140,12 +144,14 @@ void PackBms::self_power() {
   }
 }
 
-void PackBms::can_receive(std::uint16_t, const ssim_can_frame&) {
-  // Any frame from the PCS counts as communication; the PCS protocols arrive
-  // with the next release.
-  pcs_heard_ = true;
+void PackBms::can_receive(std::uint16_t port, const ssim_can_frame& frame) {
+  if (port != 0) return;
+  // Only valid frames of the PCS's protocol count as communication.
+  const auto now_ms = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
+  if (!pcs_.receive(frame, now_ms)) return;
+  pcs_heard_ = pcs_.heard();
+  pcs_last_ms_ = pcs_.last_heard_ms();
   link_.pcs_heard();
-  pcs_last_ms_ = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
 }
 
 void PackBms::rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len) {

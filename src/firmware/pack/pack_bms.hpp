@@ -15,7 +15,10 @@
 #include "app/balancing.hpp"
 #include "app/bms_app.hpp"
 #include "parallel/follow.hpp"
+#include "pack/pack_pcs.hpp"
 #include "parallel/parallel_link.hpp"
+#include "pcs/pcs_link.hpp"
+#include "pcs/pcs_meaning.hpp"
 #include "stacksim/hal.h"
 
 namespace stacksim::fw {
@@ -42,6 +45,8 @@ class PackBms {
   // pack_parallel.cpp: the link to the other packs of a parallel system.
   void configure_parallel(const ParamSet& params);
   void follow_parallel();
+  // pack_pcs.cpp: this pack's report to the PCS.
+  PcsReport pcs_unit_report() const;
 
   const ssim_hal* hal_;
   bool ok_ = false;
@@ -68,6 +73,12 @@ class PackBms {
   bool pair_judged_ = false;       // 6.5 kWh: the pair verdict has been acted on
   std::uint32_t pair_failed_ms_ = 0;
   std::uint32_t pair_fail_show_ms_ = 5000;
+  // The PCS link (CAN port 0).
+  PcsLink pcs_;
+  PcsMeaningMap pcs_meanings_;
+  PackCellSource pcs_cells_{hal_, cell_mV_, cells_, temps_};
+  std::uint32_t pcs_nominal_mAh_ = 0;
+  PcsReport unit_report_;  // this pack's, every 100 ms
 };
 
 }  // namespace stacksim::fw

@@ -24,7 +24,7 @@ void PackBms::configure_parallel(const ParamSet& params) {
 }
 
 void PackBms::follow_parallel() {
-  link_.update(now_ms_, unit_summary(app_, snapshot_), snapshot_.m.pack_mV);
+  link_.update(now_ms_, unit_report_, snapshot_.m.pack_mV);
   follower_.follow(app_, link_, now_ms_);
   // 6.5 kWh pair: RUN flickers on success; a failure raises the alarm and,
   // after it has shown, powers the pack off (self_power).

@@ -6,8 +6,10 @@
 //                 3. follow start-up: code the chain of a parallel system
 //                 4. the parallel link: polls, reports, orders, pair rules
 //                 5. lfp65: hold or release its own supply
+//                 6. PCS link: broadcasts due, queued frames
 //   every 100 ms: cells and temperatures from the front end (its scan
-//                 period), dry contacts, debug status
+//                 period), dry contacts, debug status; the report to
+//                 the PCS link
 //   every 1 s   : balancing; NVM (every 60 s)
 #include "pack/pack_bms.hpp"
 
@@ -29,9 +31,14 @@ void PackBms::task_10ms() {
   follow_start_up();
   follow_parallel();
   if (self_hold_) self_power();
+  pcs_.tick(now_ms_);
 }
 
-void PackBms::task_100ms() { app_.task_100ms(now_ms_, snapshot_); }
+void PackBms::task_100ms() {
+  app_.task_100ms(now_ms_, snapshot_);
+  unit_report_ = pcs_unit_report();
+  pcs_.set_report(pcs_report_for(link_, unit_report_, now_ms_));
+}
 
 void PackBms::task_1s() {
   decide_balancing();

@@ -25,34 +25,24 @@ void LinkFollower::follow(BmsApp& app, ParallelLink& link, std::uint32_t now_ms)
   }
 }
 
-plink::UnitSummary unit_summary(const BmsApp& app, const Snapshot& s) {
-  plink::UnitSummary u;
-  const Measurements& m = s.m;
-  const CurrentLimits lim = app.limits();
-  u.charge_limit_mA = static_cast<std::uint32_t>(lim.charge_mA > 0 ? lim.charge_mA : 0);
-  u.discharge_limit_mA = static_cast<std::uint32_t>(lim.discharge_mA > 0 ? lim.discharge_mA : 0);
-  u.soc_permille = app.soc().soc_permille();
-  u.soh_permille = app.soc().soh_permille();
-  u.pack_mV = m.pack_mV;
-  u.current_mA = m.current_mA;
-  u.cell_min_mV = static_cast<std::uint16_t>(m.cell_min_mV < 0 ? 0 : m.cell_min_mV);
-  u.cell_max_mV = static_cast<std::uint16_t>(m.cell_max_mV < 0 ? 0 : m.cell_max_mV);
-  u.temp_min_dC = m.temp_min_dC;
-  u.temp_max_dC = m.temp_max_dC;
-  u.warnings = app.protection().warnings();
-  u.alarms = app.protection().alarms();
-  u.protections = app.protection().protections();
-  u.faults = app.faults();
-  u.state = static_cast<std::uint8_t>(app.state());
-  const std::uint32_t req = app.soc().requests();
-  u.flags = static_cast<std::uint8_t>(
-      (app.charge_allowed() ? plink::kCanCharge : 0) |
-      (app.discharge_allowed() ? plink::kCanDischarge : 0) |
-      ((req & SSIM_REQ_FORCE_CHARGE) ? plink::kForceCharge : 0) |
-      ((req & SSIM_REQ_FULL_CHARGE) ? plink::kFullChargeRequest : 0) |
-      (app.power_path_closed() ? plink::kPathClosed : 0) | (app.full() ? plink::kFull : 0) |
-      (m.cells_valid ? plink::kCellsValid : 0) | (m.temps_valid ? plink::kTempsValid : 0));
-  return u;
+PcsReport pcs_report_for(const ParallelLink& link, const PcsReport& own, std::uint32_t now_ms) {
+  if (link.role() == ParallelLink::Role::kSlave) {
+    PcsReport silent = own;
+    silent.active = false;
+    return silent;
+  }
+  if (link.role() != ParallelLink::Role::kMaster || link.units() < 2) return own;
+  PcsReport units[kMaxParallelUnits];
+  std::size_t n = 0;
+  units[n++] = own;
+  for (std::size_t a = 2; a <= link.units() && n < kMaxParallelUnits; ++a) {
+    if (link.unit_fresh(a, now_ms)) units[n++] = link.unit(a);
+  }
+  PcsReport system = merge_unit_reports(units, n);
+  // The system speaks while its master runs; the units' states are in the
+  // merged state and flags.
+  system.active = own.active;
+  return system;
 }
 
 }  // namespace stacksim::fw

@@ -11,14 +11,14 @@ constexpr std::uint8_t kCodeNext = 0x10;   // master -> all: u8 address offered
 constexpr std::uint8_t kCodeTaken = 0x11;  // slave -> master: u8 address, u8 cable in Link Out
 constexpr std::uint8_t kCodeEnd = 0x12;    // master -> all: u8 units, u8 ok
 constexpr std::uint8_t kPoll = 0x20;       // master -> slave: u8 order (0 run, 1 shut down)
-constexpr std::uint8_t kReport = 0x21;     // slave -> master: UnitSummary
+constexpr std::uint8_t kReport = 0x21;     // slave -> master: its report to the PCS
 constexpr std::uint8_t kHello = 0x30;      // pair: u16 pack mV, u8 peer heard
 constexpr std::uint32_t kOfferRepeat_ms = 200;
 // CAN medium: 29-bit id = kCanBase | function << 16 | segment << 8 | address
 // (models/dbc/gtx3000-link.dbc).
 constexpr std::uint32_t kCanBase = 0x1E000000u;
 constexpr std::uint32_t kCanBaseMask = 0x1F000000u;
-constexpr std::size_t kSegments = (plink::kSummaryBytes + 7) / 8;
+constexpr std::size_t kSegments = (plink::kUnitReportBytes + 7) / 8;
 constexpr std::uint32_t kHelloPeriod_ms = 500;
 
 }  // namespace
@@ -86,21 +86,21 @@ bool ParallelLink::receive_can(const ssim_can_frame& frame, std::uint32_t now_ms
   }
   // A report: its segments in order from one sender (a CAN node sends its
   // queue in order); the last completes it.
-  const std::size_t want = segment + 1 < kSegments ? 8 : plink::kSummaryBytes - 8 * (kSegments - 1);
+  const std::size_t want = segment + 1 < kSegments ? 8 : plink::kUnitReportBytes - 8 * (kSegments - 1);
   if (m.address > kMaxParallelUnits || segment >= kSegments || n != want) {
     ++malformed_;
     return true;
   }
   if (segment == 0) segment_mask_[m.address] = 0;
   for (std::size_t i = 0; i < n; ++i) segments_[m.address][8 * segment + i] = frame.data[i];
-  segment_mask_[m.address] = static_cast<std::uint8_t>(segment_mask_[m.address] | (1u << segment));
+  segment_mask_[m.address] = static_cast<std::uint16_t>(segment_mask_[m.address] | (1u << segment));
   if (segment + 1 == kSegments) {
     if (segment_mask_[m.address] != (1u << kSegments) - 1u) {
       ++malformed_;
       return true;
     }
-    m.length = static_cast<std::uint8_t>(plink::kSummaryBytes);
-    for (std::size_t i = 0; i < plink::kSummaryBytes; ++i) m.payload[i] = segments_[m.address][i];
+    m.length = static_cast<std::uint8_t>(plink::kUnitReportBytes);
+    for (std::size_t i = 0; i < plink::kUnitReportBytes; ++i) m.payload[i] = segments_[m.address][i];
     handle(m, now_ms);
   }
   return true;
@@ -142,15 +142,15 @@ void ParallelLink::update_coding(std::uint32_t now_ms) {
   }
 }
 
-void ParallelLink::update(std::uint32_t now_ms, const plink::UnitSummary& own, std::int32_t own_pack_mV) {
+void ParallelLink::update(std::uint32_t now_ms, const PcsReport& own, std::int32_t own_pack_mV) {
   own_ = own;
+  own_pack_mV_ = own_pack_mV;
   if (config_.mode == ParallelConfig::Mode::kChain) update_coding(now_ms);
   if (config_.mode == ParallelConfig::Mode::kPair) update_pair(now_ms, own_pack_mV);
   if (role_ == Role::kMaster && coding_ != Coding::kRunning && units_ > 1) poll(now_ms);
 }
 
 void ParallelLink::update_pair(std::uint32_t now_ms, std::int32_t own_pack_mV) {
-  own_.pack_mV = own_pack_mV;
   if (!peer_heard_ && pair_verdict_ == PairVerdict::kWaiting &&
       now_ms - power_on_ms_ >= config_.window_ms) {
     pair_verdict_ = PairVerdict::kFailed;
@@ -254,18 +254,21 @@ void ParallelLink::handle(const LinkMessage& f, std::uint32_t now_ms) {
       master_heard_ = true;
       master_heard_ms_ = now_ms;
       shutdown_ordered_ = f.payload[0] == 1;
-      std::uint8_t payload[plink::kSummaryBytes];
-      plink::pack_summary(own_, payload);
-      send(address_, kReport, payload, static_cast<std::uint8_t>(plink::kSummaryBytes));
+      std::uint8_t payload[plink::kUnitReportBytes];
+      plink::pack_unit_report(own_, payload);
+      send(address_, kReport, payload, static_cast<std::uint8_t>(plink::kUnitReportBytes));
       return;
     }
     case kReport:
-      if (role_ != Role::kMaster || f.length != plink::kSummaryBytes) {
-        if (f.length != plink::kSummaryBytes) ++malformed_;
+      if (role_ != Role::kMaster || f.length != plink::kUnitReportBytes) {
+        if (f.length != plink::kUnitReportBytes) ++malformed_;
         return;
       }
       if (f.address < 2 || f.address > units_) return;
-      units_seen_[f.address] = plink::unpack_summary(f.payload.data());
+      if (!plink::unpack_unit_report(f.payload.data(), units_seen_[f.address])) {
+        ++malformed_;
+        return;
+      }
       heard_ms_[f.address] = now_ms;
       heard_[f.address] = true;
       return;
@@ -273,7 +276,7 @@ void ParallelLink::handle(const LinkMessage& f, std::uint32_t now_ms) {
       if (config_.mode != ParallelConfig::Mode::kPair || f.length < 3) return;
       const std::int32_t mV = f.payload[0] | (f.payload[1] << 8);
       if (!peer_heard_ && pair_verdict_ == PairVerdict::kWaiting) {
-        const std::int32_t diff = own_.pack_mV > mV ? own_.pack_mV - mV : mV - own_.pack_mV;
+        const std::int32_t diff = own_pack_mV_ > mV ? own_pack_mV_ - mV : mV - own_pack_mV_;
         pair_verdict_ = diff > config_.max_diff_mV ? PairVerdict::kFailed : PairVerdict::kOk;
       }
       peer_heard_ = true;

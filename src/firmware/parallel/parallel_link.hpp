@@ -8,7 +8,8 @@
 // the new slave says whether a cable leaves its Link Out, and drives its own
 // line once the master offers the next address, and so on. A cable in a Link Out with nobody taking the next address
 // (an In/Out swap, as the manual warns) fails the coding of the whole system.
-// Then the master polls each slave in turn; the answer is its UnitSummary. The
+// Then the master polls each slave in turn; the answer is its report to the
+// PCS (parallel/unit_report.hpp), which the master merges into the system's. The
 // master shuts down after every slave has.
 //
 // Pair mode (6.5 kWh pack; two packs, RS485 between them, both switched on by
@@ -22,7 +23,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "parallel/unit_summary.hpp"
+#include "parallel/unit_report.hpp"
+#include "pcs/pcs_report.hpp"
 #include "stacksim/hal.h"
 
 namespace stacksim::fw {
@@ -52,7 +54,7 @@ struct LinkMessage {
   std::uint8_t address = 0;  // target, or the sender of a report
   std::uint8_t function = 0;
   std::uint8_t length = 0;
-  std::array<std::uint8_t, plink::kSummaryBytes> payload{};
+  std::array<std::uint8_t, plink::kUnitReportBytes> payload{};
 };
 
 class ParallelLink {
@@ -69,7 +71,7 @@ class ParallelLink {
   Coding coding() const { return coding_; }
 
   // Every 10 ms with this pack's own summary.
-  void update(std::uint32_t now_ms, const plink::UnitSummary& own, std::int32_t own_pack_mV);
+  void update(std::uint32_t now_ms, const PcsReport& own, std::int32_t own_pack_mV);
   void receive(const std::uint8_t* data, std::size_t len, std::uint32_t now_ms);
   // CAN medium: false if the frame is not a link frame (e.g. the PCS's).
   bool receive_can(const ssim_can_frame& frame, std::uint32_t now_ms);
@@ -78,7 +80,7 @@ class ParallelLink {
   Role role() const { return role_; }
   std::uint8_t address() const { return address_; }
   std::uint8_t units() const { return units_; }  // coded units, this one included
-  const plink::UnitSummary& unit(std::size_t address) const { return units_seen_[address]; }
+  const PcsReport& unit(std::size_t address) const { return units_seen_[address]; }
   bool unit_fresh(std::size_t address, std::uint32_t now_ms) const;
   // Slaves whose reports stopped (master), or the master's polls (slave).
   bool link_lost(std::uint32_t now_ms) const;
@@ -122,14 +124,14 @@ class ParallelLink {
   std::uint8_t offered_ = 0;
   std::uint32_t offered_since_ms_ = 0, last_offer_ms_ = 0;
   // Slaves (master side) and the master (slave side).
-  std::array<plink::UnitSummary, kMaxParallelUnits + 1> units_seen_{};
+  std::array<PcsReport, kMaxParallelUnits + 1> units_seen_{};
   std::array<std::uint32_t, kMaxParallelUnits + 1> heard_ms_{};
   std::array<bool, kMaxParallelUnits + 1> heard_{};
   std::uint8_t next_poll_ = 2;
   std::uint32_t last_poll_ms_ = 0;
   std::uint32_t master_heard_ms_ = 0;
   bool master_heard_ = false;
-  plink::UnitSummary own_{};
+  PcsReport own_{};
   bool start_ordered_ = false, coding_failed_ordered_ = false, shutdown_ordered_ = false;
   bool shutdown_order_ = false;
   // Pair.
@@ -139,8 +141,9 @@ class ParallelLink {
   PairVerdict pair_verdict_ = PairVerdict::kWaiting;
   std::uint32_t malformed_ = 0;
   // CAN: reports arrive in 8-byte segments, reassembled per sender.
-  std::array<std::array<std::uint8_t, plink::kSummaryBytes>, kMaxParallelUnits + 1> segments_{};
-  std::array<std::uint8_t, kMaxParallelUnits + 1> segment_mask_{};
+  std::array<std::array<std::uint8_t, plink::kUnitReportBytes>, kMaxParallelUnits + 1> segments_{};
+  std::array<std::uint16_t, kMaxParallelUnits + 1> segment_mask_{};
+  std::int32_t own_pack_mV_ = 0;
 };
 
 }  // namespace stacksim::fw
