@@ -13,7 +13,8 @@
 //     that carry it);
 //   - the battery falling silent stops the inverter after the profile's
 //     timeout, and it resumes when the battery speaks again;
-//   - the inverter falling silent leaves the battery as documented
+//   - the inverter falling silent raises the BMS's PCS-comm fault; the path
+//     stays closed or opens as pcs.comm_loss says
 //     (docs/pcs-protocols.md: no fault, the path closed; the 6.5 kWh pack
 //     powers off after pcs.power_off_ms), and where the battery only answers
 //     the inverter loses it too.
@@ -251,27 +252,41 @@ TEST_P(Conformance, TheInverterStopsWhenTheBatteryFallsSilentAndResumes) {
   EXPECT_GT(report.comm_lost_ns, 0);
 }
 
-TEST_P(Conformance, AnInverterFallenSilentLeavesTheBatteryAsDocumented) {
-  // docs/pcs-protocols.md: losing the PCS raises no fault and does not open
-  // the path; the 6.5 kWh pack powers off pcs.power_off_ms after the last
-  // PCS frame (its manual's 60 minutes, 2 minutes here).
-  const bool powers_off = std::string(GetParam().system).rfind("lfp65", 0) == 0;
-  const std::int64_t from = s(40), to = s(240);
+scenario::InverterSetup silent_between(std::int64_t from, std::int64_t to) {
   scenario::InverterSetup setup;
   scenario::Misbehaviour silent;
   silent.kind = scenario::MisbehaviourKind::kSilent;
   silent.window = {from, to};
   setup.misbehaviour.push_back(silent);
-  auto r = make(0.5, setup, {{"pcs.power_off_ms", 120000}});
+  return setup;
+}
+
+TEST_P(Conformance, AnInverterFallenSilentIsReportedAndTheBatteryRunsOn) {
+  // docs/firmware.md, "PCS communication": after comm.pcs_timeout_ms without
+  // a valid PCS frame the BMS flags SSIM_FAULT_PCS_COMM and (pcs.comm_loss =
+  // report, the default) keeps its path closed; the 6.5 kWh pack powers off
+  // pcs.power_off_ms after the last PCS frame (its manual's 60 minutes, 2
+  // minutes here).
+  const bool powers_off = std::string(GetParam().system).rfind("lfp65", 0) == 0;
+  const std::int64_t from = s(40), to = s(240);
+  auto r = make(0.5, silent_between(from, to), {{"pcs.power_off_ms", 120000}});
   ASSERT_TRUE(r->connect());
   const TerminalCommand idle = TerminalCommand::current(0.0);
   r->run_for(from - r->now_ns(), idle);
-  // Well past the firmware's comm.pcs_timeout_ms (10 s), until just before
-  // the power-off (the last PCS frame came at most 1 s before `from`).
-  const std::int64_t off_ns = ms(r->plant_rig().param("pcs.power_off_ms"));
-  r->run_for(off_ns - s(2), idle);
+  const std::int64_t timeout_ns = ms(r->plant_rig().param("comm.pcs_timeout_ms"));
+  // The last PCS frame came at most 1 s before `from`.
+  r->run_for(timeout_ns - s(2), idle);
   ASSERT_TRUE(r->status());
-  EXPECT_EQ(r->status()->faults, 0u);
+  EXPECT_EQ(r->status()->faults, 0u) << "not yet";
+  const auto raised = r->run_until([&] { return (r->status()->faults & SSIM_FAULT_PCS_COMM) != 0; },
+                                   r->now_ns() + s(4), idle);
+  ASSERT_TRUE(raised) << "SSIM_FAULT_PCS_COMM within the timeout and a debug report";
+  EXPECT_EQ(r->status()->faults, SSIM_FAULT_PCS_COMM);
+  EXPECT_TRUE(r->path_closed());
+  EXPECT_NE(r->status()->state, SSIM_STATE_FAULT);
+  // Until just before the power-off.
+  const std::int64_t off_ns = ms(r->plant_rig().param("pcs.power_off_ms"));
+  r->run_for(from + off_ns - s(2) - r->now_ns(), idle);
   EXPECT_TRUE(r->path_closed());
   // The inverter: the profiles where the battery only answers (Pylon HV
   // polls, Growatt LV queries) leave it without frames too, and it times out;
@@ -287,8 +302,29 @@ TEST_P(Conformance, AnInverterFallenSilentLeavesTheBatteryAsDocumented) {
   EXPECT_TRUE(r->path_closed());
   EXPECT_EQ(r->inverter().comm_ok(), !answers_only);
   EXPECT_EQ(r->inverter().report().comm_losses, answers_only ? 1 : 0);
-  // Talking again, it is heard again.
-  ASSERT_TRUE(r->run_until([&] { return r->inverter().comm_ok(); }, to + s(3), idle));
+  // Talking again, it is heard again and the fault clears.
+  ASSERT_TRUE(r->run_until([&] { return r->inverter().comm_ok() && r->status()->faults == 0; }, to + s(3),
+                           idle));
+}
+
+TEST_P(Conformance, AnInverterFallenSilentOpensThePathWhereConfiguredTo) {
+  const std::int64_t from = s(40), to = s(100);
+  auto r = make(0.5, silent_between(from, to), {{"pcs.power_off_ms", 0}, {"pcs.comm_loss", 1 /* open */}});
+  ASSERT_TRUE(r->connect());
+  const TerminalCommand idle = TerminalCommand::current(0.0);
+  r->run_for(from - r->now_ns(), idle);
+  const std::int64_t timeout_ns = ms(r->plant_rig().param("comm.pcs_timeout_ms"));
+  const auto opened = r->run_until([&] { return !r->path_closed(); }, from + timeout_ns + s(2), idle);
+  ASSERT_TRUE(opened);
+  EXPECT_GE(*opened - from, timeout_ns - s(1));
+  EXPECT_EQ(r->status()->state, SSIM_STATE_FAULT);
+  EXPECT_NE(r->status()->faults & SSIM_FAULT_PCS_COMM, 0u);
+  r->run_for(to - r->now_ns(), idle);
+  EXPECT_FALSE(r->path_closed());
+  // Back: the fault clears and the path closes again (after the firmware's
+  // re-close delay for a path it opened).
+  ASSERT_TRUE(r->run_until([&] { return r->path_closed(); }, to + s(20), idle)) << r->plant_rig().log_text();
+  EXPECT_EQ(r->status()->faults & SSIM_FAULT_PCS_COMM, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -196,7 +196,7 @@ void BmsApp::run_phase(std::uint32_t now_ms, const Snapshot& s) {
       // A fault_latch protection row opens the path through its own reaction
       // (once the current stopped, at the latest delay_ms after the trip), not
       // at once under load; it keeps its opening request until service.
-      const bool faulted = (latched_faults_ | live_faults_) != 0;
+      const bool faulted = ((latched_faults_ | live_faults_) & ~advisory_faults_) != 0;
       const bool hold_open = opened_by_protection_ && now_ms - opened_at_ms_ < reclose_delay_ms_;
       // Opened for a stop_* protection and held open long enough: try the
       // allowed direction again (the engine reopens on blocked current).
@@ -229,7 +229,9 @@ void BmsApp::run_phase(std::uint32_t now_ms, const Snapshot& s) {
 }
 
 ssim_bms_state BmsApp::running_state(const Snapshot& s) const {
-  if ((latched_faults_ | live_faults_) != 0 || protection_.fault_latched()) return SSIM_STATE_FAULT;
+  if (((latched_faults_ | live_faults_) & ~advisory_faults_) != 0 || protection_.fault_latched()) {
+    return SSIM_STATE_FAULT;
+  }
   if (uv_row_ >= 0 && protection_.raised(uv_row_, Tier::kProtection)) {
     return SSIM_STATE_OVER_DISCHARGED;
   }

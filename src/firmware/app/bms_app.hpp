@@ -84,6 +84,8 @@ class BmsApp {
     return r;
   }
   void raise_fault(std::uint32_t bits) { latched_faults_ |= bits; }
+  // Faults reported (debug status, PCS) that do not stop the battery.
+  void set_advisory_faults(std::uint32_t bits) { advisory_faults_ = bits; }
   void show_parallel_ok(std::uint32_t now_ms) { leds_.start_parallel_ok(now_ms); }
   bool full() const { return full_; }
   // For the PCS report (pcs/pcs_fill.hpp).
@@ -130,6 +132,7 @@ class BmsApp {
   bool opened_by_protection_ = false;
   bool full_ = false;
   bool defer_stop_ = false, stop_requested_ = false;
+  std::uint32_t advisory_faults_ = 0;
   bool power_off_flicker_ = false;  // lfp65: five LEDs flicker at power-off
   std::int32_t charge_voltage_mV_ = 0, discharge_voltage_mV_ = 0;
   std::int32_t zero_volt_mV_ = 0;

@@ -23,6 +23,7 @@ BcuBms::BcuBms(const ssim_hal* hal, const ssim_node_config& config)
   pcs_.configure(hal, params, config.product, &pcs_cells_);
   pcs_nominal_mAh_ = static_cast<std::uint32_t>(params.require("capacity.nominal_mAh"));
   ok_ = app_.configure(hal, params, modules_, true);
+  if (!pcs_.options().open_on_comm_loss) app_.set_advisory_faults(SSIM_FAULT_PCS_COMM);
   pcs_meanings_.configure(app_.protection());
   if (ok_) configure_parallel(params);
 }
@@ -32,6 +33,7 @@ void BcuBms::measure() {
   Measurements& m = s.m;
   measure_power_path(hal_, s);
   if (poller_.lost_mask(now_ms_) != 0 || link_.link_lost(now_ms_)) s.faults |= SSIM_FAULT_INTERNAL_COMM;
+  if (pcs_.comm_lost(now_ms_)) s.faults |= SSIM_FAULT_PCS_COMM;
   if (poller_.generation() != modules_generation_) {
     modules_generation_ = poller_.generation();
     aggregate_modules(modules_view_);

@@ -42,6 +42,7 @@ inline constexpr const char* kDryMeaningNames[] = {"none", "prohibit_charge", "p
 // pcs/pcs_profile.hpp: PcsProtocol, PcsManufacturer; the options' names
 // (pcs/pcs_link.cpp reads index 0 as the first name).
 inline constexpr const char* kPcsProtocolNames[] = {"pylon-lv", "pylon-hv", "sofar-hv", "growatt-lv"};
+inline constexpr const char* kPcsCommLossNames[] = {"report", "open"};
 inline constexpr const char* kPcsManufacturerNames[] = {"profile", "pylon", "amass", "sofar", "growatt", "stacksim"};
 inline constexpr const char* kOnOffNames[] = {"on", "off"};
 inline constexpr const char* kPylonLvSystemErrorNames[] = {"spec", "bit7"};
@@ -130,6 +131,8 @@ inline constexpr ScalarSpec kScalarParams[] = {
     {"pcs.pylon_hv.byte_order", "", 0, 1, kByteOrderNames, 2},
     {"pcs.pylon_hv.current_offset", "", 0, 1, kOnOffNames, 2},
     {"pcs.pylon_hv.dcl_sign", "", 0, 1, kDclSignNames, 2},
+    {"pcs.comm_loss", "", 0, 1, kPcsCommLossNames, 2},
+    {"pcs.masking_ms", "ms", 0, 3600000, nullptr, 0},
     {"parallel.units", "", 1, 8, nullptr, 0},
     {"parallel.window_ms", "ms", 0, 600000, nullptr, 0},
     {"parallel.max_diff_mV", "mV", 0, 100000, nullptr, 0},

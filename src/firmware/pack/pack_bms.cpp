@@ -26,6 +26,7 @@ PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
   pcs_.configure(hal, params, config.product, &pcs_cells_);
   pcs_nominal_mAh_ = static_cast<std::uint32_t>(params.require("capacity.nominal_mAh"));
   ok_ = app_.configure(hal, params, 1, true);
+  if (!pcs_.options().open_on_comm_loss) app_.set_advisory_faults(SSIM_FAULT_PCS_COMM);
   pcs_meanings_.configure(app_.protection());
   if (ok_) configure_parallel(params);
   // Woken by the wake voltage: straight to start-up (the manual: "wakes it

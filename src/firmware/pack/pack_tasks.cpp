@@ -27,6 +27,7 @@ void PackBms::tick() {
 void PackBms::task_10ms() {
   measure_fast();
   if (link_.link_lost(now_ms_)) snapshot_.faults |= SSIM_FAULT_INTERNAL_COMM;
+  if (pcs_.comm_lost(now_ms_)) snapshot_.faults |= SSIM_FAULT_PCS_COMM;
   app_.task_10ms(now_ms_, snapshot_);
   follow_start_up();
   follow_parallel();

@@ -27,6 +27,8 @@ void PcsLink::configure(const ssim_hal* hal, const ParamSet& params, const char*
   options_.pylon_hv_current_offset = params.require("pcs.pylon_hv.current_offset") == 0; // on
   options_.pylon_hv_dcl_positive = params.require("pcs.pylon_hv.dcl_sign") == 1;         // positive
   options_.pcs_timeout_ms = static_cast<std::uint32_t>(params.require("comm.pcs_timeout_ms"));
+  options_.open_on_comm_loss = params.require("pcs.comm_loss") == 1;  // open
+  options_.masking_ms = static_cast<std::uint32_t>(params.require("pcs.masking_ms"));
   options_.product = product != nullptr ? product : "";
 }
 

@@ -15,6 +15,8 @@
 //   pcs.pylon_hv.current_offset     on | off
 //   pcs.pylon_hv.dcl_sign           negative | positive
 //   comm.pcs_timeout_ms             no valid PCS frame for this long: not alive
+//   pcs.comm_loss                   report | open: what the role does when comm_lost()
+//   pcs.masking_ms                  how long a granted 0x8240 masking lasts
 #pragma once
 
 #include <cstdint>
@@ -51,6 +53,12 @@ class PcsLink {
   // Any valid frame of the profile within comm.pcs_timeout_ms.
   bool alive(std::uint32_t now_ms) const { return heard_ && now_ms - last_heard_ms_ < options_.pcs_timeout_ms; }
   bool heard() const { return heard_; }
+  // Heard once, silent since for comm.pcs_timeout_ms, and no masking the
+  // battery granted (Pylon HV 0x8240) within pcs.masking_ms.
+  bool comm_lost(std::uint32_t now_ms) const {
+    const bool masked = commands_.masking_granted && now_ms - commands_.masking_granted_ms < options_.masking_ms;
+    return heard_ && !alive(now_ms) && !masked;
+  }
   std::uint32_t last_heard_ms() const { return last_heard_ms_; }
 
   const PcsOptions& options() const { return options_; }

@@ -26,6 +26,8 @@ struct PcsOptions {
   bool pylon_hv_current_offset = true;      // raw = 10 x A + 30000
   bool pylon_hv_dcl_positive = false;       // 0x4220 bytes 6-7: 30000 + I instead of 30000 - I
   std::uint32_t pcs_timeout_ms = 10000;
+  bool open_on_comm_loss = false;           // pcs.comm_loss = open
+  std::uint32_t masking_ms = 300000;        // pcs.masking_ms
   const char* product = "";                 // in serial numbers
 };
 
@@ -50,6 +52,7 @@ struct PcsCommands {
   bool discharge_command = false;  // ... byte 1
   std::uint32_t masking_requests = 0;
   bool masking_granted = false;    // the last answer to a masking request
+  std::uint32_t masking_granted_ms = 0;  // when it was granted (valid if masking_granted)
 };
 
 struct PcsContext {

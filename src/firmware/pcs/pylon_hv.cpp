@@ -117,10 +117,11 @@ PcsRx PylonHvProfile::receive(const ssim_can_frame& f, PcsContext& ctx) {
       return PcsRx::kValid;
     default: {  // kMasking
       ++ctx.commands.masking_requests;
-      // The BMS never opens its path for lost PCS communication: it keeps
-      // the relay closed as long as it has it closed and nothing trips.
+      // Granted while the path is closed and nothing trips: for pcs.masking_ms
+      // a silent PCS is then no fault (PcsLink::comm_lost).
       const PcsReport& r = ctx.report;
       ctx.commands.masking_granted = r.active && r.path_closed && r.flags(PcsTier::kProtection) == 0 && r.faults == 0;
+      if (ctx.commands.masking_granted) ctx.commands.masking_granted_ms = ctx.now_ms;
       if (answer) {
         ssim_can_frame a = frame(kMaskingAnswer + ctx.options.address, true, 8);
         a.data[0] = ctx.commands.masking_granted ? kMark : 0x00;
