@@ -15,6 +15,7 @@
 #include "sim/bms_setup.hpp"
 #include "sim/firmware_plugin.hpp"
 #include "sim/inverter_setup.hpp"
+#include "sim/plant.hpp"
 #include "sim/run.hpp"
 #include "sim/system_config.hpp"
 #include "util/diagnostics.hpp"
@@ -93,9 +94,34 @@ std::optional<stacksim::sim::FirmwareChoice> load_firmware_options(
   return choice;
 }
 
+// --bus-logs: "all" (nullopt), "none" (empty), or names of the system's buses.
+std::optional<std::vector<std::string>> parse_bus_logs(const std::string& text,
+                                                       const stacksim::sim::SystemConfig& system,
+                                                       stacksim::Diagnostics& diags) {
+  if (text == "all") return std::nullopt;
+  std::vector<std::string> names;
+  if (text == "none") return names;
+  const auto known = stacksim::sim::Plant::bus_names(system);
+  std::string all_known;
+  for (const std::string& k : known) all_known += (all_known.empty() ? "" : ", ") + k;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string name = text.substr(start, comma - start);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      diags.add("--bus-logs", "", {},
+                "expected all, none or bus names of " + system.name + " (" + all_known + "), got "" + name + """);
+    } else {
+      names.push_back(name);
+    }
+    start = comma + 1;
+  }
+  return names;
+}
+
 int run_command(const std::string& file, const std::string& out, std::optional<std::uint64_t> seed,
                 const std::vector<std::string>& firmware, const std::string& protocol,
-                const fs::path& data) {
+                const std::string& bus_logs, const fs::path& data) {
   Diagnostics diags;
   if (!protocol.empty() && !stacksim::sim::is_protocol_name(protocol)) {
     diags.add("--protocol", "", {}, "expected one of " + stacksim::sim::protocol_names() + ", got \"" + protocol + "\"");
@@ -108,12 +134,13 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   std::optional<stacksim::sim::BmsSetup> bms;
   const auto choice = load_firmware_options(firmware, *sc, *system, diags);
   if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
+  const auto logs = parse_bus_logs(bus_logs, *system, diags);
   if (!diags.empty()) return report(diags);
   const auto inverter = stacksim::sim::load_inverter_plan(data, *sc, bms ? &*bms : nullptr, protocol, diags);
   if (!diags.empty()) return report(diags);
   const fs::path out_dir = out.empty() ? fs::path("out") / fs::path(file).stem() : fs::path(out);
   stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr,
-                                    inverter ? &*inverter : nullptr};
+                                    inverter ? &*inverter : nullptr, logs};
   const auto outcome = stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
@@ -195,6 +222,10 @@ int main(int argc, char** argv) {
                   "ROLE=PATH.so: run a firmware plugin on every board of that role "
                   "(bcu, module, pack); the built-in reference firmware elsewhere")
       ->allow_extra_args(false);
+  std::string bus_logs = "all";
+  run->add_option("--bus-logs", bus_logs,
+                  "Buses recorded in the run folder: all (default), none, or bus names separated by "
+                  "commas (pcs, link, string1/internal, ...)");
   std::string protocol;
   run->add_option("--protocol", protocol,
                   "PCS protocol profile for the firmware and the scenario's inverter: " +
@@ -213,7 +244,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
   const fs::path data = data_dir(data_option);
-  if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, data);
+  if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, bus_logs, data);
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
   return kExitBadInput;

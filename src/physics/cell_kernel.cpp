@@ -1,6 +1,7 @@
 // The per-step cell update: the hot loop. One pass over a contiguous range of
 // cells of one type with no data-dependent control flow, so the compiler
-// vectorises it; an AVX2 clone is chosen at load time where the CPU has it.
+// vectorises it; AVX-512 and AVX2 clones are chosen at load time where the
+// CPU has them (same bits: no FMA contraction, the same operations per lane).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -27,7 +28,7 @@ struct KernelArgs {
 
 template <bool kTaylor>
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
 void cell_kernel(const KernelArgs& k) {
   CellArrays& s = *k.cells;

@@ -147,10 +147,15 @@ std::vector<std::filesystem::path> BusRecorder::files() const {
   return out;
 }
 
-bool record_plant_buses(BusRecorder& recorder, Plant& plant, std::string& error) {
-  if (!recorder.record(plant.pcs_bus(), error)) return false;
+bool record_plant_buses(BusRecorder& recorder, Plant& plant,
+                        const std::optional<std::vector<std::string>>& only, std::string& error) {
+  const auto wanted = [&](const std::string& name) {
+    return !only || std::find(only->begin(), only->end(), name) != only->end();
+  };
+  if (wanted(plant.pcs_bus().name()) && !recorder.record(plant.pcs_bus(), error)) return false;
   for (std::size_t i = 0; i < plant.rs485_line_count(); ++i) {
-    if (!recorder.record(plant.rs485_line(i), error)) return false;
+    bus::Rs485Line& line = plant.rs485_line(i);
+    if (wanted(line.name()) && !recorder.record(line, error)) return false;
   }
   return true;
 }

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,8 @@ class BusRecorder {
 };
 
 // Records every bus of the plant: its pcs bus and all its RS485 lines.
-bool record_plant_buses(BusRecorder& recorder, Plant& plant, std::string& error);
+// `only`: the bus names to record (Plant::bus_names); nullopt records every bus.
+bool record_plant_buses(BusRecorder& recorder, Plant& plant,
+                        const std::optional<std::vector<std::string>>& only, std::string& error);
 
 }  // namespace stacksim::sim

@@ -82,7 +82,7 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     params_.push_back(ssim_param{params.keys[i].c_str(), params.values[i]});
   }
   dc_link_ = std::make_unique<hw::DcLink>(hardware.dc_link, physics_);
-  pcs_bus_ = std::make_unique<bus::CanBus>("pcs");
+  pcs_bus_ = std::make_unique<bus::CanBus>(bus_names(config).front());
   const bool hv = config.product.kind == ProductKind::kHvString;
   for (std::size_t b = 0; b < physics_.branch_count(); ++b) {
     const std::string unit = config.unit_name(b);
@@ -129,9 +129,10 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
   // Buses: the PCS bus for every master; the internal line of each string
   // (BCU and its modules); the link line between LV packs.
   std::vector<std::size_t> line_of_board(boards_.size(), SIZE_MAX);
-  if (!hv) lines_.push_back(std::make_unique<bus::Rs485Line>("link"));
+  const std::vector<std::string> names = bus_names(config);
+  if (!hv) lines_.push_back(std::make_unique<bus::Rs485Line>(names[1]));
   for (std::size_t b = 0; b < physics_.branch_count(); ++b) {
-    if (hv) lines_.push_back(std::make_unique<bus::Rs485Line>(config.unit_name(b) + "/internal"));
+    if (hv) lines_.push_back(std::make_unique<bus::Rs485Line>(names[1 + b]));
     const std::size_t first = masters_[b];
     const std::size_t last = b + 1 < masters_.size() ? masters_[b + 1] : boards_.size();
     for (std::size_t i = first; i < last; ++i) line_of_board[i] = lines_.size() - 1;
@@ -167,6 +168,16 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
       board.attach_rs485(0, rs485_links_.back().get());
     }
   }
+}
+
+std::vector<std::string> Plant::bus_names(const SystemConfig& config) {
+  std::vector<std::string> names{"pcs"};
+  if (config.product.kind != ProductKind::kHvString) {
+    names.push_back("link");
+    return names;
+  }
+  for (std::size_t b = 0; b < config.units; ++b) names.push_back(config.unit_name(b) + "/internal");
+  return names;
 }
 
 Plant::~Plant() {

@@ -67,6 +67,10 @@ class Plant {
         const hw::HardwareSpec& hardware, const FirmwareParams& params, const FirmwareSet& firmware,
         std::uint64_t seed, std::int64_t start_epoch_s,
         const std::vector<std::size_t>& swapped_links = {});
+  // The names of the buses a system's plant has: "pcs", then the RS485
+  // lines ("link" between LV packs, "stringN/internal" per GTX3000 string).
+  static std::vector<std::string> bus_names(const SystemConfig& config);
+
   Plant(const Plant&) = delete;
   Plant& operator=(const Plant&) = delete;
   ~Plant();

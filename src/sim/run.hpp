@@ -27,6 +27,8 @@ struct RunOptions {
   const BmsSetup* bms = nullptr;
   // The scenario's inverter (load_inverter_plan); required when it has one.
   const InverterPlan* inverter = nullptr;
+  // Buses recorded (Plant::bus_names); nullopt: every bus.
+  std::optional<std::vector<std::string>> bus_logs;
 };
 
 // The BMS as the simulator saw it, per unit, at the end of the run.
