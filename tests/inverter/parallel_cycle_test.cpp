@@ -130,22 +130,17 @@ TEST_P(ParallelCycle, AFullChargeAndDischargeThroughTheInverterStaysBalanced) {
   // inside its own: no unit tripped.
   EXPECT_EQ(r.inverter().report().limit_violations, 0);
   EXPECT_LE(leds.max_diff, 1);
-  if (c.led_window) EXPECT_LE(leds.longest_ns, s(600));
+  if (c.led_window) {
+    EXPECT_LE(leds.longest_ns, s(600));
+  }
 }
 
-// The 8-string GTX3000 (88 boards, ~1 min of a release build) runs in its
-// own executable, labelled "long": tools/test.sh leaves it out of the
-// sanitizer build.
-#ifdef STACKSIM_CYCLE_LONG
-#define STACKSIM_CYCLE_CASES CycleCase{"gtx3000-h10-x8", "sofar-hv", true}
-#else
-#define STACKSIM_CYCLE_CASES                                                            \
-  CycleCase{"gtx5000-x4", "pylon-lv", true}, CycleCase{"gtx2500-x4", "pylon-lv", true}, \
-      CycleCase{"lfp65-x2", "growatt-lv", false}
-#endif
-
+// Hours of simulated time each (the 8-string GTX3000: 88 boards): the
+// executable is labelled "long" and runs in the release build only
+// (tools/test.sh).
 INSTANTIATE_TEST_SUITE_P(
-    Largest, ParallelCycle, ::testing::Values(STACKSIM_CYCLE_CASES),
+    Largest, ParallelCycle, ::testing::Values(CycleCase{"gtx3000-h10-x8", "sofar-hv", true}, CycleCase{"gtx5000-x4", "pylon-lv", true},
+                      CycleCase{"gtx2500-x4", "pylon-lv", true}, CycleCase{"lfp65-x2", "growatt-lv", false}),
     [](const ::testing::TestParamInfo<CycleCase>& i) {
       std::string name = i.param.system;
       std::replace(name.begin(), name.end(), '-', '_');
