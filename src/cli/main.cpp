@@ -110,7 +110,7 @@ std::optional<std::vector<std::string>> parse_bus_logs(const std::string& text,
     const std::string name = text.substr(start, comma - start);
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       diags.add("--bus-logs", "", {},
-                "expected all, none or bus names of " + system.name + " (" + all_known + "), got "" + name + """);
+                "expected all, none or bus names of " + system.name + " (" + all_known + "), got \"" + name + "\"");
     } else {
       names.push_back(name);
     }

@@ -69,8 +69,17 @@ struct BmsSetup {
   bool power_on = true;
   // Overrides of the product's firmware parameters (models/firmware), by key;
   // checked against the product's keys when the system is known.
-  std::vector<std::pair<std::string, std::int64_t>> parameters;
+  struct Parameter {
+    std::string key;
+    std::int64_t value = 0;
+    std::string name;  // a value written by name ("sofar-hv"); resolved with the product
+  };
+  std::vector<Parameter> parameters;
   std::string parameters_pointer;
+  // Parallel systems: units (1-based, 2 or more) whose incoming link cable is
+  // plugged In/Out the wrong way round (docs/parallel.md).
+  std::vector<std::size_t> swapped_link_cables;
+  std::string swapped_link_cables_pointer;
 };
 
 struct Scenario {

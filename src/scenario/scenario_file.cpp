@@ -233,11 +233,33 @@ void read_bms(Reader& rd, ObjectReader& parent, Scenario& s) {
     } else {
       for (const auto& [key, value] : params->items()) {
         const std::string pointer = json_pointer_append(s.bms.parameters_pointer, key);
-        if (!value.is_number_integer()) {
-          rd.doc.error(rd.diags, pointer, "expected an integer in the parameter's unit");
+        if (value.is_string()) {
+          s.bms.parameters.push_back({key, 0, value.get<std::string>()});
           continue;
         }
-        s.bms.parameters.emplace_back(key, value.get<std::int64_t>());
+        if (!value.is_number_integer()) {
+          rd.doc.error(rd.diags, pointer,
+                       "expected an integer in the parameter's unit, or the name of a value of an "
+                       "enumerated parameter");
+          continue;
+        }
+        s.bms.parameters.push_back({key, value.get<std::int64_t>(), ""});
+      }
+    }
+  }
+  if (const nlohmann::json* cables = r.child("swapped_link_cables", false)) {
+    s.bms.swapped_link_cables_pointer = r.pointer_of("swapped_link_cables");
+    const std::string expected = "expected an array of unit numbers (2 or more: the unit whose incoming cable is swapped)";
+    if (!cables->is_array()) {
+      rd.doc.error(rd.diags, s.bms.swapped_link_cables_pointer, expected);
+    } else {
+      for (std::size_t i = 0; i < cables->size(); ++i) {
+        const nlohmann::json& v = (*cables)[i];
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 2) {
+          rd.doc.error(rd.diags, json_pointer_append(s.bms.swapped_link_cables_pointer, std::to_string(i)), expected);
+          continue;
+        }
+        s.bms.swapped_link_cables.push_back(static_cast<std::size_t>(v.get<std::uint64_t>()));
       }
     }
   }

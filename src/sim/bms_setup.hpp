@@ -21,6 +21,7 @@ struct BmsSetup {
   FirmwareParams params;  // overrides applied
   FirmwareSet firmware;
   std::int64_t start_hold_ns = 0;  // how long the operator holds the start button
+  std::vector<std::size_t> swapped_links;  // 0-based units (Plant), from bms.swapped_link_cables
 };
 
 // Firmware given on the command line (--firmware ROLE=PATH), per role; the

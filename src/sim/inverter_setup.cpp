@@ -26,7 +26,7 @@ std::optional<std::string> name_of(std::int32_t value) {
 
 bool set_by_scenario(const scenario::Scenario& sc) {
   return std::any_of(sc.bms.parameters.begin(), sc.bms.parameters.end(),
-                     [](const auto& p) { return p.first == kParam; });
+                     [](const auto& p) { return p.key == kParam; });
 }
 
 }  // namespace

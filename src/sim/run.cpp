@@ -120,7 +120,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   if (options.bms != nullptr) {
     const BmsSetup& bms = *options.bms;
     plant = std::make_unique<Plant>(system, config, bms.hardware, bms.params, bms.firmware,
-                                    summary.seed, sc.start_epoch_s);
+                                    summary.seed, sc.start_epoch_s, bms.swapped_links);
     if (sc.bms.power_on) plant->operator_start(0, bms.start_hold_ns);
   }
   // The virtual inverter on the PCS bus (docs/inverter.md); without one the

@@ -18,7 +18,7 @@ PlantRig::PlantRig(const std::string& name, double soc, std::uint64_t seed,
   }
   scenario::Scenario sc;
   sc.file = "(test)";
-  for (auto& [k, v] : overrides) sc.bms.parameters.emplace_back(k, v);
+  for (auto& [k, v] : overrides) sc.bms.parameters.push_back({k, v, ""});
   setup_ = load_bms_setup(STACKSIM_DATA_DIR, *config_, sc, choice, diags);
   if (!setup_) {
     ADD_FAILURE() << diags.format();

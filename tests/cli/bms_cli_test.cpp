@@ -7,10 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "stacksim/hal.h"
 
 namespace stacksim::cli_testing {
 namespace {
@@ -274,7 +276,7 @@ TEST_F(BmsCli, UnknownParameterIsReportedWithItsPlace) {
 
 TEST_F(BmsCli, NonIntegerParametersAreReportedAllAtOnce) {
   const std::string text = scenario_with(
-      R"("bms": {"parameters": {"soc.rest_ms": 3.5, "soc.rest_mA": "100", "led.count": true}},)");
+      R"("bms": {"parameters": {"soc.rest_ms": 3.5, "soc.rest_mA": [100], "led.count": true}},)");
   const fs::path scenario = write("s.json", text);
   const fs::path out = dir_ / "out";
   for (const auto& args : {std::vector<std::string>{"run", scenario.string(), "--out", out.string()},
@@ -284,11 +286,72 @@ TEST_F(BmsCli, NonIntegerParametersAreReportedAllAtOnce) {
     EXPECT_EQ(r.exit_code, 2);
     for (const char* key : {"soc.rest_ms", "soc.rest_mA", "led.count"}) {
       EXPECT_THAT(r.err, HasSubstr(": /bms/parameters/" + std::string(key) +
-                                   ": expected an integer in the parameter's unit"));
+                                   ": expected an integer in the parameter's unit, or the name of a "
+                                   "value of an enumerated parameter"));
     }
     EXPECT_THAT(r.err, HasSubstr("stacksim: 3 problems"));
     EXPECT_FALSE(fs::exists(out));
   }
+}
+
+// Enumerated parameters take their names, as in models/firmware; a name the
+// parameter does not have, or a name for a number, is refused with the names.
+TEST_F(BmsCli, EnumeratedParametersAreWrittenByName) {
+  const fs::path good = write("good.json", scenario_with(R"("bms": {"parameters": {"pcs.protocol": "pylon-hv"}},)"));
+  EXPECT_EQ(stacksim({"check", good.string()}).exit_code, 0);
+  const fs::path bad = write(
+      "bad.json", scenario_with(R"("bms": {"parameters": {"pcs.protocol": "pylon-hx", "soc.rest_mA": "100"}},)"));
+  const Result r = stacksim({"check", bad.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(": /bms/parameters/pcs.protocol: expected one of pylon-lv, pylon-hv, sofar-hv, "
+                               "growatt-lv, got \"pylon-hx\""));
+  EXPECT_THAT(r.err, HasSubstr(": /bms/parameters/soc.rest_mA: expected an integer in the parameter's unit "
+                               "(soc.rest_mA has no named values), got \"100\""));
+  EXPECT_THAT(r.err, HasSubstr("stacksim: 2 problems"));
+}
+
+// --- parallel wiring and bus logs ---
+
+TEST_F(BmsCli, ASwappedLinkCableFailsTheCodingOfTheSystem) {
+  const fs::path scenario = write("s.json", scenario_with(R"("bms": {"swapped_link_cables": [2]},)"));
+  const fs::path out = dir_ / "out";
+  const Result r = stacksim({"run", scenario.string(), "--out", out.string(), "--bus-logs", "none"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(read_file(out / "firmware.log"), HasSubstr("pack1 error parallel: coding failed after 1 packs"));
+  const nlohmann::json s = nlohmann::json::parse(read_file(out / "summary.json"));
+  const nlohmann::json& master = s["bms"]["units"][0];
+  EXPECT_EQ(master["state"], "fault");
+  // Faults are written as hex: SSIM_FAULT_ADDRESSING among them.
+  EXPECT_NE(std::stoul(master["faults"].get<std::string>(), nullptr, 16) & SSIM_FAULT_ADDRESSING, 0u);
+  EXPECT_EQ(s["bms"]["units"][1]["state"], "off") << "never woken: its Link In stayed open";
+  // A cable no chain has is a mistake in the scenario.
+  const fs::path bad = write("bad.json", scenario_with(R"("bms": {"swapped_link_cables": [3, 1]},)"));
+  const Result b = stacksim({"check", bad.string()});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_THAT(b.err, HasSubstr("/bms/swapped_link_cables/1: expected an array of unit numbers"));
+  const fs::path beyond = write("beyond.json", scenario_with(R"("bms": {"swapped_link_cables": [3]},)"));
+  EXPECT_THAT(stacksim({"check", beyond.string()}).err,
+              HasSubstr("/bms/swapped_link_cables/0: expected a unit 2..2 of a parallel gtx5000 chain"));
+}
+
+TEST_F(BmsCli, BusLogsCanBeChosen) {
+  const fs::path scenario = write("s.json", scenario_with(""));
+  for (const auto& [choice, files] :
+       std::vector<std::pair<std::string, std::set<std::string>>>{
+           {"none", {}}, {"pcs", {"bus-pcs.log"}}, {"link,pcs", {"bus-pcs.log", "rs485-link.log"}}}) {
+    const fs::path out = dir_ / ("out-" + choice);
+    const Result r = stacksim({"run", scenario.string(), "--out", out.string(), "--bus-logs", choice});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::set<std::string> logs;
+    for (const std::string& e : entries(out)) {
+      if (e.find(".log") != std::string::npos && e != "firmware.log") logs.insert(e);
+    }
+    EXPECT_EQ(logs, files) << choice;
+  }
+  const Result r = stacksim({"run", scenario.string(), "--out", (dir_ / "x").string(), "--bus-logs", "pcs,can0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--bus-logs: expected all, none or bus names of gtx5000-x2 (pcs, link), got \"can0\""));
+  EXPECT_FALSE(fs::exists(dir_ / "x"));
 }
 
 TEST_F(BmsCli, ParameterBeyond32BitsIsRefused) {
