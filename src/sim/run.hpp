@@ -28,7 +28,7 @@ struct RunOptions {
   // The scenario's inverter (load_inverter_plan); required when it has one.
   const InverterPlan* inverter = nullptr;
   // Buses recorded (Plant::bus_names); nullopt: every bus.
-  std::optional<std::vector<std::string>> bus_logs;
+  std::optional<std::vector<std::string>> bus_logs = std::nullopt;
 };
 
 // The BMS as the simulator saw it, per unit, at the end of the run.
