@@ -35,19 +35,6 @@ Rng::Rng(std::uint64_t seed, std::string_view stream_name) {
   for (std::uint64_t& word : s_) word = splitmix64(state);
 }
 
-// xoshiro256** 1.0 (Blackman and Vigna).
-std::uint64_t Rng::next_u64() {
-  const std::uint64_t result = std::rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = std::rotl(s_[3], 45);
-  return result;
-}
-
 double Rng::uniform() {
   return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
 }
