@@ -15,6 +15,7 @@ packages=(
   libcli11-dev            # the stacksim command line
   python3-can             # tests: bus logs read by python-can's CanutilsLogReader
   can-utils               # tests: bus logs read by canplayer / log2asc
+  python3-canmatrix       # tests: the DBC files load in a third-party tool
 )
 
 missing=()
