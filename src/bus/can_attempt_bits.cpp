@@ -1,7 +1,7 @@
 // can_attempt_bits() on the hot path of every send(): the same numbers as
 // counting over can_bit_stream() with can_stuff_bits(), computed on the
-// stream packed into one 128-bit integer, with the CRC and the stuff-bit
-// count taken a byte at a time from tables. tests/bus/can_attempt_bits_test.cpp
+// stream packed into one 128-bit integer: the CRC from independent per-byte
+// tables, the stuff bits by jumping between runs of five with bit masks. tests/bus/can_attempt_bits_test.cpp
 // checks it against that bit-by-bit path and the independent reference.
 #include <array>
 #include <cassert>
@@ -22,78 +22,26 @@ constexpr std::uint16_t crc15_bit(std::uint16_t crc, unsigned bit) {
   return feedback != 0 ? static_cast<std::uint16_t>(crc ^ kCrcPoly) : crc;
 }
 
-// The register after 8 bits of b (MSB first) from 0. CRCs are linear, so
-// feeding byte b into register c gives ((c << 8) & 0x7FFF) ^ T[(c >> 7) ^ b].
-constexpr std::array<std::uint16_t, 256> make_crc_table() {
-  std::array<std::uint16_t, 256> t{};
+// The register after 8 bits of b (MSB first) from 0, and then after 8j more
+// zero bits: kCrcTables[j][b]. The CRC starts at 0 and is linear, so the CRC
+// of a stream is the XOR of each of its bytes' contribution counted from the
+// end, and leading zero bits change nothing: the lookups are independent of
+// each other instead of a chain of one per byte.
+constexpr int kMaxStreamBytes = 13;  // extended, 8 data bytes: 103 bits
+using CrcTables = std::array<std::array<std::uint16_t, 256>, kMaxStreamBytes>;
+constexpr CrcTables make_crc_tables() {
+  CrcTables t{};
   for (unsigned b = 0; b < 256; ++b) {
     std::uint16_t crc = 0;
     for (int i = 7; i >= 0; --i) crc = crc15_bit(crc, (b >> i) & 1u);
-    t[b] = crc;
-  }
-  return t;
-}
-constexpr auto kCrcTable = make_crc_table();
-
-// Stuffing state: the last bit and how many equal bits end the stream so far
-// (0 = no bit yet), as last << 3 | run. A step of one bit, as can_stuff_bits():
-// five equal bits add a complement, which starts the next run.
-constexpr int kStates = 16;
-struct Step {
-  int state;
-  int stuffed;
-};
-constexpr Step stuff_step(int state, unsigned bit) {
-  const int last = state >> 3;
-  const int run = state & 7;
-  if (run == 0 || static_cast<int>(bit) != last) return Step{static_cast<int>(bit) << 3 | 1, 0};
-  if (run == 4) return Step{(last ^ 1) << 3 | 1, 1};
-  return Step{state + 1, 0};
-}
-
-// For each state and byte: the state after it (low 4 bits) and the stuff
-// bits it adds (high bits). States 5..7 and 13..15 never occur.
-constexpr std::array<std::uint8_t, kStates * 256> make_stuff_table() {
-  std::array<std::uint8_t, kStates * 256> t{};
-  for (int s = 0; s < kStates; ++s) {
-    for (unsigned b = 0; b < 256; ++b) {
-      int state = s;
-      int stuffed = 0;
-      for (int i = 7; i >= 0; --i) {
-        const Step step = stuff_step(state, (b >> i) & 1u);
-        state = step.state;
-        stuffed += step.stuffed;
-      }
-      t[static_cast<std::size_t>(s * 256 + static_cast<int>(b))] = static_cast<std::uint8_t>(stuffed << 4 | state);
+    for (auto& table : t) {
+      table[b] = crc;
+      for (int i = 0; i < 8; ++i) crc = crc15_bit(crc, 0);
     }
   }
   return t;
 }
-constexpr auto kStuffTable = make_stuff_table();
-
-// The same for the k = 1..7 bits left at the end of a field: entry
-// kPartialOffset[k] + (state << k) + value.
-constexpr std::array<int, 8> kPartialOffset = {0, 0, 32, 96, 224, 480, 992, 2016};
-constexpr std::array<std::uint8_t, 4064> make_partial_table() {
-  std::array<std::uint8_t, 4064> t{};
-  for (int k = 1; k <= 7; ++k) {
-    for (int s = 0; s < kStates; ++s) {
-      for (unsigned v = 0; v < (1u << k); ++v) {
-        int state = s;
-        int stuffed = 0;
-        for (int i = k - 1; i >= 0; --i) {
-          const Step step = stuff_step(state, (v >> i) & 1u);
-          state = step.state;
-          stuffed += step.stuffed;
-        }
-        t[static_cast<std::size_t>(kPartialOffset[static_cast<std::size_t>(k)] + (s << k) + static_cast<int>(v))] =
-            static_cast<std::uint8_t>(stuffed << 4 | state);
-      }
-    }
-  }
-  return t;
-}
-constexpr auto kPartialTable = make_partial_table();
+constexpr CrcTables kCrcTables = make_crc_tables();
 
 // The unstuffed stream, first bit highest in the low `len` bits of `bits`.
 struct Packed {
@@ -105,42 +53,58 @@ struct Packed {
   }
 };
 
-// Takes bits off the front of a stream moved to the top of a 128-bit word:
-// a byte or a bit is one shift, whatever the position.
-class Reader {
- public:
-  explicit Reader(const Packed& p) : v_(p.bits << (128 - p.len)) {}
-  unsigned byte() {
-    const auto b = static_cast<unsigned>(v_ >> 120);
-    v_ <<= 8;
-    return b;
+std::uint16_t crc15(const Packed& p) {
+  // Bytes past the stream are zeros and add kCrcTables[j][0] = 0; a fixed
+  // count unrolls into independent loads.
+  std::uint16_t crc = 0;
+  for (int j = 0; j < kMaxStreamBytes; ++j) {
+    crc ^= kCrcTables[static_cast<std::size_t>(j)][static_cast<unsigned>(p.bits >> (8 * j)) & 0xFFu];
   }
-  // The next k (1..8) bits as a number.
-  unsigned bits(int k) {
-    const auto b = static_cast<unsigned>(v_ >> (128 - k));
-    v_ <<= k;
-    return b;
-  }
+  return crc;
+}
 
- private:
-  u128 v_;
+// Bit positions counted from the first bit of the stream, which sits at the
+// top of a 128-bit word: position p is bit 127 - p.
+constexpr int position_of_first(u128 v) {
+  const auto hi = static_cast<std::uint64_t>(v >> 64);
+  return hi != 0 ? __builtin_clzll(hi) : 64 + __builtin_clzll(static_cast<std::uint64_t>(v));
+}
+constexpr bool at(u128 v, int p) { return ((v >> (127 - p)) & 1u) != 0; }
+
+struct Stuffing {
+  int before_arbitration_end = 0;
+  int total = 0;
 };
 
-// Stuff bits of the next n bits of r, from and into `state`.
-int count_stuff(Reader& r, int n, int& state) {
-  int stuffed = 0;
-  for (; n >= 8; n -= 8) {
-    const std::uint8_t e = kStuffTable[static_cast<std::size_t>(state << 8) | r.byte()];
-    state = e & 15;
-    stuffed += e >> 4;
+// Where can_stuff_bits() inserts a stuff bit, found by jumping from one to the
+// next instead of walking every bit. equal[p]: bit p equals bit p - 1. A
+// complement goes in after bit q when bits q-4 .. q are equal (equal[q-3..q])
+// and bit q-4 is past the previous stuff bit. A stuff bit after q starts the
+// next run, so bits q+1 .. q+4 make five with it when they all differ from
+// bit q: not equal[q+1], equal[q+2..q+4]. Any later stuff bit is again five
+// real bits in a row.
+Stuffing count_stuffing(const Packed& p, int arbitration_end) {
+  const u128 v = p.bits << (128 - p.len);
+  const u128 in_stream = ~u128{0} << (128 - p.len);
+  // Position 0 has no bit before it.
+  const u128 equal = ~(v ^ (v >> 1)) & in_stream & (~u128{0} >> 1);
+  const u128 five = equal & (equal >> 1) & (equal >> 2) & (equal >> 3);
+  Stuffing s;
+  u128 left = five;
+  while (left != 0) {
+    int q = position_of_first(left);
+    for (;;) {
+      ++s.total;
+      if (q < arbitration_end) ++s.before_arbitration_end;
+      const int a = q + 1;
+      if (a + 3 >= p.len || at(equal, a) || !at(equal, a + 1) || !at(equal, a + 2) || !at(equal, a + 3)) break;
+      q = a + 3;
+    }
+    const int from = q + 5;  // five real bits after the stuff bit end here at the earliest
+    if (from >= 128) break;
+    left = five & (~u128{0} >> from);
   }
-  if (n > 0) {
-    const std::uint8_t e = kPartialTable[static_cast<std::size_t>(
-        kPartialOffset[static_cast<std::size_t>(n)] + (state << n) + static_cast<int>(r.bits(n)))];
-    state = e & 15;
-    stuffed += e >> 4;
-  }
-  return stuffed;
+  return s;
 }
 
 }  // namespace
@@ -163,24 +127,10 @@ CanAttemptBits can_attempt_bits(const CanFrame& f) {
   const int n = can_data_bytes(f);
   for (int i = 0; i < n; ++i) p.put(f.data[static_cast<std::size_t>(i)], 8);
 
-  // CRC: the leading bits that do not fill a byte one at a time, then bytes.
-  std::uint16_t crc = 0;
-  Reader crc_input(p);
-  const int lead = p.len % 8;
-  if (lead > 0) {
-    const unsigned v = crc_input.bits(lead);
-    for (int i = lead - 1; i >= 0; --i) crc = crc15_bit(crc, (v >> i) & 1u);
-  }
-  for (int i = lead; i < p.len; i += 8) {
-    crc = static_cast<std::uint16_t>(((crc << 8) & 0x7FFF) ^ kCrcTable[((crc >> 7) ^ crc_input.byte()) & 0xFFu]);
-  }
-  p.put(crc, 15);
-
-  Reader stream(p);
-  int state = 0;
-  const int stuffed_arbitration = count_stuff(stream, arbitration_end, state);
-  const int stuffed_rest = count_stuff(stream, p.len - arbitration_end, state);
-  const int stuffed_total = p.len + stuffed_arbitration + stuffed_rest;
+  p.put(crc15(p), 15);
+  const Stuffing stuffing = count_stuffing(p, arbitration_end);
+  const int stuffed_arbitration = stuffing.before_arbitration_end;
+  const int stuffed_total = p.len + stuffing.total;
   CanAttemptBits a;
   a.success = stuffed_total + kCanTrailerBits + kCanIntermissionBits;
   a.bit_error = arbitration_end + stuffed_arbitration + kCanErrorFrameBits + kCanIntermissionBits;
