@@ -1,5 +1,6 @@
-// The stacksim command. Exit codes: 0 success, 1 the run failed (an output
-// could not be written), 2 the command line or an input file is wrong.
+// The stacksim command. Exit codes: 0 success (every expectation met), 1 an
+// expectation was missed, 2 the command line or an input file is wrong, 3 the
+// run failed inside (an output could not be written).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -13,9 +14,11 @@
 
 #include "scenario/scenario.hpp"
 #include "sim/bms_setup.hpp"
+#include "sim/fault_injector.hpp"
 #include "sim/firmware_plugin.hpp"
 #include "sim/inverter_setup.hpp"
 #include "sim/plant.hpp"
+#include "sim/probes.hpp"
 #include "sim/run.hpp"
 #include "sim/system_config.hpp"
 #include "util/diagnostics.hpp"
@@ -33,8 +36,9 @@ namespace fs = std::filesystem;
 using stacksim::Diagnostics;
 
 constexpr int kExitOk = 0;
-constexpr int kExitRunFailed = 1;
+constexpr int kExitMissed = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitRunFailed = 3;
 
 fs::path data_dir(const std::string& option) {
   if (!option.empty()) return option;
@@ -47,6 +51,13 @@ int report(const Diagnostics& diags) {
   std::fprintf(stderr, "stacksim: %zu problem%s; nothing was run\n", diags.size(),
                diags.size() == 1 ? "" : "s");
   return kExitBadInput;
+}
+
+// The timeline's targets and the expectations' probes against the system.
+void check_targets(const stacksim::scenario::Scenario& sc, const stacksim::sim::SystemConfig& system,
+                   const stacksim::sim::BmsSetup* bms, Diagnostics& diags) {
+  stacksim::sim::check_timeline(sc, system, bms, diags);
+  stacksim::sim::resolve_probes(sc, system, bms, diags);
 }
 
 // --firmware ROLE=PATH, each checked against the system's roles and loaded.
@@ -135,6 +146,7 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   const auto choice = load_firmware_options(firmware, *sc, *system, diags);
   if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
   const auto logs = parse_bus_logs(bus_logs, *system, diags);
+  if (choice && (!sc->bms.firmware || bms)) check_targets(*sc, *system, bms ? &*bms : nullptr, diags);
   if (!diags.empty()) return report(diags);
   const auto inverter = stacksim::sim::load_inverter_plan(data, *sc, bms ? &*bms : nullptr, protocol, diags);
   if (!diags.empty()) return report(diags);
@@ -147,6 +159,7 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
     return kExitRunFailed;
   }
   std::puts(stacksim::sim::result_line(*sc, *system, *outcome.summary, out_dir).c_str());
+  if (!outcome.summary->passed()) return kExitMissed;
   if (outcome.summary->bms && outcome.summary->bms->failed_starts > 0) {
     std::fprintf(stderr,
                  "stacksim: warning: a firmware refused to start %u time%s (create() returned no "
@@ -164,9 +177,15 @@ int check_command(const std::vector<std::string>& files, const fs::path& data) {
     auto sc = stacksim::scenario::load_scenario(file, diags);
     if (!sc) continue;
     const auto system = stacksim::sim::resolve_system(*sc, data, diags);
-    if (!system || !sc->bms.firmware) continue;
+    if (!system) continue;
+    if (!sc->bms.firmware) {
+      check_targets(*sc, *system, nullptr, diags);
+      continue;
+    }
     auto bms = stacksim::sim::load_bms_setup(data, *system, *sc, {}, diags);
-    if (bms) stacksim::sim::load_inverter_plan(data, *sc, &*bms, "", diags);
+    if (!bms) continue;
+    stacksim::sim::load_inverter_plan(data, *sc, &*bms, "", diags);
+    check_targets(*sc, *system, &*bms, diags);
   }
   if (!diags.empty()) {
     std::fputs(diags.format().c_str(), stderr);

@@ -35,6 +35,7 @@ TemperatureSensors::TemperatureSensors(const TemperatureSensorsSpec& spec, std::
   target_C_.assign(n, 25.0);
   t_state_ns_.assign(n, 0);
   fault_.assign(n, NtcFault::kNone);
+  fault_C_.assign(n, 0.0);
   code_.assign(n, 0);
   dC_.assign(n, 0);
 }
@@ -75,7 +76,10 @@ void TemperatureSensors::convert(std::int64_t t_ns, double housing_C) {
     } else if (fault_[i] == NtcFault::kShort) {
       ratio = 0.0;
     } else {
-      const double t_K = sensor_temperature_C(i, t_ns) + kKelvin;
+      double t_C = sensor_temperature_C(i, t_ns);
+      if (fault_[i] == NtcFault::kStuck) t_C = fault_C_[i];
+      if (fault_[i] == NtcFault::kOffset) t_C += fault_C_[i];
+      const double t_K = t_C + kKelvin;
       const double r = r25_[i] * std::exp(beta_[i] * (1.0 / t_K - 1.0 / kT25_K));
       ratio = r / (r + spec_.pullup_ohm);
     }

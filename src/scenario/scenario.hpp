@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "scenario/expectations.hpp"
 #include "scenario/inverter_section.hpp"
+#include "scenario/timeline.hpp"
 #include "util/diagnostics.hpp"
 #include "util/json_document.hpp"
 
@@ -106,6 +108,10 @@ struct Scenario {
   // The virtual inverter (docs/inverter.md); none: the profile drives the
   // terminals directly (the ideal source of earlier releases).
   std::optional<InverterSetup> inverter;
+  // Faults injected at given times (docs/faults.md), and what the firmware
+  // must do (docs/expectations.md).
+  std::vector<FaultEvent> timeline;
+  std::vector<Expectation> expectations;
   JsonDocument source;     // for locating later problems (line, column)
 };
 

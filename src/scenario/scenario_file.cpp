@@ -391,6 +391,18 @@ std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnos
       }
     }
   }
+  // Times in the timeline and deadlines are checked against the duration
+  // only when it is valid.
+  const std::int64_t duration_ns =
+      duration && *duration > 0 && (rd.step_ns == 0 || *duration % rd.step_ns == 0) ? *duration : 0;
+  if (const nlohmann::json* timeline = r.child("timeline", false)) {
+    s.timeline = read_timeline(*doc, *timeline, r.pointer_of("timeline"), rd.step_ns, duration_ns, diags);
+  }
+  if (const nlohmann::json* expect = r.child("expect", false)) {
+    std::vector<std::string> events;
+    for (const FaultEvent& e : s.timeline) events.push_back(e.name);
+    s.expectations = read_expectations(*doc, *expect, r.pointer_of("expect"), duration_ns, events, diags);
+  }
   r.finish();
   if (diags.size() != before) return std::nullopt;
   s.source = std::move(*doc);

@@ -137,6 +137,8 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     const std::size_t last = b + 1 < masters_.size() ? masters_[b + 1] : boards_.size();
     for (std::size_t i = first; i < last; ++i) line_of_board[i] = lines_.size() - 1;
   }
+  can_node_.assign(boards_.size(), SIZE_MAX);
+  line_ = line_node_ = can_node_;
   for (std::size_t i = 0; i < boards_.size(); ++i) {
     hw::Board& board = *boards_[i];
     FirmwareNode& node = *nodes_[i];
@@ -154,6 +156,7 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
         board.set_now(end_ns);
         node.can_receive(0, frame);
       });
+      can_node_[i] = n;
       can_links_.push_back(std::make_unique<CanLink>(*pcs_bus_, n, event_ns_));
       board.attach_can(0, can_links_.back().get());
     }
@@ -164,6 +167,8 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
         board.set_now(end_ns);
         node.rs485_receive(0, data, len);
       });
+      line_[i] = line_of_board[i];
+      line_node_[i] = n;
       rs485_links_.push_back(std::make_unique<Rs485Link>(line, n, event_ns_));
       board.attach_rs485(0, rs485_links_.back().get());
     }
@@ -178,6 +183,17 @@ std::vector<std::string> Plant::bus_names(const SystemConfig& config) {
   }
   for (std::size_t b = 0; b < config.units; ++b) names.push_back(config.unit_name(b) + "/internal");
   return names;
+}
+
+bool Plant::set_cable_connected(std::size_t board, bool can, bool connected) {
+  if (can) {
+    if (can_node_[board] == SIZE_MAX) return false;
+    pcs_bus_->set_attached(can_node_[board], connected);
+    return true;
+  }
+  if (line_[board] == SIZE_MAX) return false;
+  lines_[line_[board]]->set_attached(line_node_[board], connected);
+  return true;
 }
 
 Plant::~Plant() {

@@ -95,6 +95,10 @@ class Plant {
   bus::CanBus& pcs_bus() { return *pcs_bus_; }
   std::size_t rs485_line_count() const { return lines_.size(); }
   bus::Rs485Line& rs485_line(std::size_t i) { return *lines_[i]; }
+  // A board's cable to the PCS CAN bus (`can` true) or to its RS485 line
+  // unplugged (connected false) or plugged back. False if the board has no
+  // such connection.
+  bool set_cable_connected(std::size_t board, bool can, bool connected);
   // Deliveries that were corrupted on an RS485 line (collisions).
   std::uint64_t corrupted_bursts() const { return corrupted_bursts_; }
 
@@ -118,6 +122,8 @@ class Plant {
   std::vector<std::unique_ptr<bus::Rs485Line>> lines_;
   std::vector<std::unique_ptr<CanLink>> can_links_;
   std::vector<std::unique_ptr<Rs485Link>> rs485_links_;
+  // Per board: its node on the PCS bus, its line and node there (SIZE_MAX: none).
+  std::vector<std::size_t> can_node_, line_, line_node_;
   std::vector<std::vector<LedEvent>> led_events_;
   std::vector<LogLine> log_;
   std::uint64_t corrupted_bursts_ = 0;

@@ -11,6 +11,7 @@
 #include "sim/bms_report.hpp"
 #include "sim/bms_setup.hpp"
 #include "sim/bus_recorder.hpp"
+#include "sim/fault_injector.hpp"
 #include "sim/inverter_output.hpp"
 #include "sim/inverter_setup.hpp"
 #include "sim/plant.hpp"
@@ -135,6 +136,16 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
                         sc.start_epoch_s, summary.seed);
   }
   const auto pcs_fields = [&] { return pcs ? inverter_csv_fields(*pcs) : std::string(); };
+  // The timeline and the expectations (docs/faults.md, docs/expectations.md).
+  Diagnostics target_problems;
+  auto probes = resolve_probes(sc, config, options.bms, target_problems);
+  check_timeline(sc, config, options.bms, target_problems);
+  if (!probes || !target_problems.empty()) {
+    outcome.error = "the scenario's timeline or expectations do not fit the system:\n" + target_problems.format();
+    return outcome;
+  }
+  FaultInjector injector(sc.timeline, system, plant.get());
+  Judge judge(sc, std::move(*probes), options.bms ? options.bms->params.protection_ids : std::vector<std::string>{});
 
   std::error_code ec;
   std::filesystem::create_directories(options.out_dir, ec);
@@ -163,6 +174,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   terminals.voltage_V /= static_cast<double>(system.branch_count());
   sampler.sample(terminals, true);
   const Observation& obs = sampler.observation();
+  const ProbeView view{system, sampler, terminals, plant.get()};
   summary.system.name = config.name;
   summary.system.soc_start = obs.soc;
   extremes(summary.system, obs.cells, true);
@@ -200,6 +212,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   std::int64_t now_ns = 0;
   while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
     if (player.waiting() && all_connected()) player.start(now_ns);
+    for (const std::size_t event : injector.apply_due(now_ns)) judge.fault_started(event, now_ns, view);
     const double previous_A = terminals.current_A;
     physics::TerminalCommand command = player.command();
     if (pcs) command = pcs->command(now_ns, sc.step_ns, command);
@@ -220,6 +233,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     }
     last_step = step_column();
     player.after_step(obs, now_ns);
+    judge.observe(now_ns, view);
     if (record) {
       csv.row(now_ns, last_step, sampler, system, plant.get(), pcs_fields().c_str());
       if (plant && now_ns - last_current_step_ns >= kCrossCheckSettle_ns) cross.compare(*plant, sampler);
@@ -231,6 +245,9 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     csv.row(now_ns, last_step, sampler, system, plant.get(), pcs_fields().c_str());
   }
   sampler.sample(terminals, true);
+  judge.finish(now_ns, view);
+  summary.verdicts = judge.verdicts();
+  summary.faults = judge.faults();
 
   summary.simulated_ns = now_ns;
   summary.profile = player.ends();
@@ -292,8 +309,18 @@ std::string result_line(const scenario::Scenario& sc, const SystemConfig& config
                 s.system.temp_min_C, s.system.temp_max_C, s.system.energy_in_Wh / 1000.0,
                 s.system.energy_out_Wh / 1000.0);
   // Names and paths of any length around the fixed-size part.
-  return "ok " + sc.name + " on " + config.name + " (seed " + std::to_string(s.seed) +
-         "): " + format_duration_ns(s.simulated_ns) + numbers + out_dir.string();
+  std::size_t met = 0;
+  for (const Verdict& v : s.verdicts) met += v.met ? 1 : 0;
+  std::string verdict = s.passed() ? "ok " : "FAILED ";
+  std::string tail;
+  if (!s.verdicts.empty()) {
+    tail = "; " + std::to_string(met) + " of " + std::to_string(s.verdicts.size()) + " expectations met";
+  }
+  for (const Verdict& v : s.verdicts) {
+    if (!v.met) tail += "\n  missed at " + format_duration_ns(v.at_ns) + ": " + v.name + " (" + v.detail + ")";
+  }
+  return verdict + sc.name + " on " + config.name + " (seed " + std::to_string(s.seed) +
+         "): " + format_duration_ns(s.simulated_ns) + numbers + out_dir.string() + tail;
 }
 
 }  // namespace stacksim::sim

@@ -12,6 +12,7 @@
 #include "scenario/scenario.hpp"
 #include "sim/profile_player.hpp"
 #include "sim/system_config.hpp"
+#include "sim/verdicts.hpp"
 #include "util/diagnostics.hpp"
 
 namespace stacksim::sim {
@@ -85,6 +86,15 @@ struct RunSummary {
   double external_heat_J = 0.0;
   std::optional<BmsSummary> bms;
   std::optional<inverter::InverterReport> inverter;
+  // The scenario's expectations, judged, and the timing of its faults.
+  std::vector<Verdict> verdicts;
+  std::vector<FaultTiming> faults;
+  bool passed() const {
+    for (const Verdict& v : verdicts) {
+      if (!v.met) return false;
+    }
+    return true;
+  }
 };
 
 // A system checked against a scenario: what run_scenario needs. Problems with

@@ -85,6 +85,46 @@ Json totals(const UnitTotals& t) {
 
 }  // namespace
 
+namespace {
+
+Json optional_seconds(const std::optional<std::int64_t>& ns) { return ns ? Json(seconds(*ns)) : Json(nullptr); }
+
+Json verdicts_json(const std::vector<Verdict>& verdicts) {
+  Json out = Json::array();
+  for (const Verdict& v : verdicts) {
+    out.push_back({{"name", v.name},
+                   {"rule", v.rule},
+                   {"pointer", v.pointer},
+                   {"result", v.met ? "met" : "missed"},
+                   {"at_s", seconds(v.at_ns)},
+                   {"detail", v.detail}});
+  }
+  return out;
+}
+
+Json faults_json(const std::vector<FaultTiming>& faults) {
+  Json out = Json::array();
+  for (const FaultTiming& f : faults) {
+    const auto after = [&f](const std::optional<std::int64_t>& t) {
+      return t ? std::optional<std::int64_t>(*t - f.at_ns) : std::nullopt;
+    };
+    out.push_back({{"name", f.name},
+                   {"fault", f.fault},
+                   {"mode", f.mode},
+                   {"target", f.target},
+                   {"at_s", seconds(f.at_ns)},
+                   {"until_s", optional_seconds(f.until_ns)},
+                   {"detected_s", optional_seconds(f.detected_ns)},
+                   {"detection_time_s", optional_seconds(after(f.detected_ns))},
+                   {"detected_by", f.detected_by},
+                   {"reacted_s", optional_seconds(f.reacted_ns)},
+                   {"reaction_time_s", optional_seconds(after(f.reacted_ns))}});
+  }
+  return out;
+}
+
+}  // namespace
+
 bool write_summary_json(const std::filesystem::path& path, const scenario::Scenario& sc,
                         const SystemConfig& config, const RunSummary& s) {
   Json profile = Json::array();
@@ -119,6 +159,9 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
                    {"resistors_J", round_to(s.external_heat_J, 3)}}}};
   if (s.bms) j["bms"] = bms_json(*s.bms, s.units);
   if (s.inverter) j["inverter"] = inverter_json(*s.inverter);
+  j["verdict"] = s.passed() ? "passed" : "failed";
+  j["expectations"] = verdicts_json(s.verdicts);
+  j["faults"] = faults_json(s.faults);
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return false;
   const std::string text = j.dump(2) + "\n";

@@ -391,11 +391,12 @@ TEST_F(Cli, BadCommandLinesExitTwoAndRunNothing) {
   EXPECT_EQ(no_data.exit_code, 2);
 }
 
-TEST_F(Cli, RunThatCannotWriteItsOutputExitsOne) {
+// Exit code 3: the run failed inside; 1 is kept for missed expectations.
+TEST_F(Cli, RunThatCannotWriteItsOutputExitsThree) {
   std::ofstream(dir_ / "plain-file") << "x";
   const fs::path out = dir_ / "plain-file" / "out";
   const Result r = stacksim({"run", write("short.json", kShort).string(), "--out", out.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("stacksim: cannot create " + out.string()));
 }

@@ -1,0 +1,102 @@
+#include "scenario/fault_catalogue.hpp"
+
+namespace stacksim::scenario {
+namespace {
+
+constexpr std::uint8_t kBoard = kTargetUnit | kTargetModule;  // a module board, or an LV pack
+
+const std::vector<FaultSpec>& table() {
+  static const std::vector<FaultSpec> specs = {
+      // --- thermal ---
+      {"ambient", "thermal", kTargetNone,
+       {{"set", Dimension::kTemperature, -40.0, 80.0, "the air around every module is at `value`"}},
+       true, nullptr, "room temperature changes (hot room, cold soak); `for` restores the scenario's ambient"},
+      {"module_ambient", "thermal", kBoard,
+       {{"set", Dimension::kTemperature, -40.0, 150.0, "the air around this module is at `value`"}},
+       true, nullptr, "a heat source next to one module (or LV pack): its surroundings at `value`"},
+      // --- cells ---
+      {"cell_soc", "cells", kBoard | kTargetCell,
+       {{"offset", Dimension::kRatio, -1.0, 1.0, "the cell's charge moves by `value` of its capacity"}},
+       false, nullptr, "cell imbalance: one series cell (group) gains or loses charge at once"},
+      // --- sensors ---
+      {"temperature_sensor", "sensors", kBoard | kTargetSensor,
+       {{"stuck", Dimension::kTemperature, -55.0, 150.0, "reads `value` whatever the cells do"},
+        {"offset", Dimension::kTemperature, -100.0, 100.0, "reads `value` degrees too high (negative: too low)"},
+        {"open", std::nullopt, 0.0, 0.0, "the thermistor is disconnected"},
+        {"short", std::nullopt, 0.0, 0.0, "the thermistor is shorted"}},
+       true, nullptr, "a module's (or pack's) cell temperature sensor"},
+      {"cell_voltage_sensor", "sensors", kBoard | kTargetCell,
+       {{"stuck", Dimension::kVoltage, 0.0, 5.0, "the channel reads `value`"},
+        {"offset", Dimension::kVoltage, -1.0, 1.0, "the channel reads `value` too high (negative: too low)"},
+        {"open_wire", std::nullopt, 0.0, 0.0, "the sense wire at the top of the cell is broken"}},
+       true, nullptr, "one cell-voltage channel of the front end"},
+      {"front_end", "sensors", kBoard,
+       {{"failed", std::nullopt, 0.0, 0.0, "the cell monitor chip stops answering"}},
+       true, nullptr, "the whole cell-voltage front end of a module (or pack)"},
+      {"current_sensor", "sensors", kTargetUnit,
+       {{"failed", std::nullopt, 0.0, 0.0, "the shunt amplifier gives no reading"}},
+       true, nullptr, "the unit's current shunt"},
+      // --- actuators and power path ---
+      {"contactor", "actuators", kTargetUnit | kTargetContactor,
+       {{"welded", std::nullopt, 0.0, 0.0, "the contacts stay closed"},
+        {"stuck_open", std::nullopt, 0.0, 0.0, "the contacts do not close"}},
+       true, nullptr, "a main or pre-charge contactor (LV packs: the MOSFET paths)"},
+      {"precharge_resistor", "actuators", kTargetUnit,
+       {{"open", std::nullopt, 0.0, 0.0, "the pre-charge resistor is open: the pre-charge fails"}},
+       true, nullptr, "the pre-charge circuit"},
+      {"fuse", "actuators", kTargetUnit,
+       {{"blown", std::nullopt, 0.0, 0.0, "the main fuse is open; `for` replaces it"}},
+       true, nullptr, "the unit's main fuse"},
+      {"breaker", "actuators", kTargetUnit,
+       {{"open", std::nullopt, 0.0, 0.0, "the breaker is opened by hand; `for` closes it again"}},
+       true, nullptr, "the unit's breaker or battery switch"},
+      {"supply", "actuators", kTargetUnit,
+       {{"lost", std::nullopt, 0.0, 0.0, "the board's auxiliary supply (BCU 12 V) fails"}},
+       true, nullptr, "the master board's supply"},
+      // --- links ---
+      {"link", "links", kTargetUnit,
+       {{"lost", std::nullopt, 0.0, 0.0, "the board's cable is unplugged; `for` plugs it back"}},
+       true, nullptr,
+       "a board's bus cable: with `bus` \"internal\" a module's (with `module`) or the BCU's port on the "
+       "string's RS485, \"link\" an LV pack's RS485 link port, \"pcs\" the unit's CAN port"},
+      {"address_line", "links", kBoard,
+       {{"broken", std::nullopt, 0.0, 0.0, "the address-coding input (ADR_IN / Link In) stays open"}},
+       true, nullptr, "the coding line into a module or pack"},
+      // --- operator ---
+      {"button", "operator", kTargetUnit,
+       {{"press", std::nullopt, 0.0, 0.0, "the start / POWER button is held for `hold`"}},
+       false, "hold", "the operator presses the unit's start / POWER button"},
+  };
+  return specs;
+}
+
+template <typename Named>
+std::string join_names(const Named& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + std::string(item.name);
+  return out;
+}
+
+}  // namespace
+
+std::span<const FaultSpec> fault_catalogue() { return table(); }
+
+const FaultSpec* find_fault(std::string_view name) {
+  for (const FaultSpec& spec : table()) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string fault_names() { return join_names(table()); }
+
+const FaultMode* find_mode(const FaultSpec& spec, std::string_view name) {
+  for (const FaultMode& mode : spec.modes) {
+    if (name == mode.name) return &mode;
+  }
+  return nullptr;
+}
+
+std::string mode_names(const FaultSpec& spec) { return join_names(spec.modes); }
+
+}  // namespace stacksim::scenario

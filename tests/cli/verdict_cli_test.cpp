@@ -1,0 +1,174 @@
+// Timelines, expectations and verdicts through the real `stacksim` binary:
+// exit 0 when every expectation is met, 1 when one is missed (with the time
+// and what the probe read), 2 with every mistake of a broken timeline or
+// expectation at once and nothing written.
+#include <fstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace {
+
+using stacksim::cli_testing::Result;
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+class VerdictCli : public stacksim::cli_testing::CliTest {
+ public:
+  const fs::path& dir() const { return dir_; }
+  fs::path write_file(const std::string& name, const std::string& text) const { return write(name, text); }
+  Result run(const std::vector<std::string>& args) const { return stacksim(args); }
+
+  // A GTX3000-H4 discharging at 10 A; its timeline and expectations given.
+  std::string scenario(const std::string& timeline, const std::string& expect, const std::string& system = "gtx3000-h4") {
+    return R"({"format": "stacksim-scenario", "version": 1, "name": "t", "system": ")" + system +
+           R"(", "duration": "3m", "profile": [{"current": "-10A", "for": "3m"}], "timeline": [)" + timeline +
+           R"(], "expect": [)" + expect + "]}";
+  }
+  nlohmann::json summary(const fs::path& out) const {
+    std::ifstream in(out / "summary.json");
+    return nlohmann::json::parse(in);
+  }
+};
+
+constexpr const char* kLoose =
+    R"({"name": "loose NTC", "at": "2m", "fault": "temperature_sensor", "unit": 1, "module": 2, "sensor": 1, "mode": "open"})";
+
+TEST_F(VerdictCli, MetExpectationsExitZeroWithTheirTimes) {
+  const fs::path out = dir_ / "out";
+  const Result r = stacksim({"run",
+                             write("s.json", scenario(kLoose, R"({"probe": "fault", "diagnosis": "temp_sensor", "is": "raised", "within": "10s", "after": "loose NTC"},
+                                  {"probe": "fault", "diagnosis": "temp_sensor", "is": "clear", "during": ["1m", "2m"]})"))
+                                 .string(),
+                             "--out", out.string(), "--bus-logs", "none"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2 of 2 expectations met"));
+  const auto s = summary(out);
+  EXPECT_EQ(s["verdict"], "passed");
+  const auto& within = s["expectations"][0];
+  EXPECT_EQ(within["result"], "met");
+  // Met after the fault at 120 s and no later than the window's end.
+  EXPECT_GT(within["at_s"].get<double>(), 120.0);
+  EXPECT_LE(within["at_s"].get<double>(), 130.0);
+  // "during" is met at the end of its interval.
+  EXPECT_DOUBLE_EQ(s["expectations"][1]["at_s"].get<double>(), 120.0);
+  // The fault's detection time is the same instant the diagnosis was first seen.
+  const auto& fault = s["faults"][0];
+  EXPECT_EQ(fault["name"], "loose NTC");
+  EXPECT_DOUBLE_EQ(fault["at_s"].get<double>(), 120.0);
+  EXPECT_DOUBLE_EQ(fault["detected_s"].get<double>(), within["at_s"].get<double>());
+  EXPECT_NEAR(fault["detection_time_s"].get<double>(), within["at_s"].get<double>() - 120.0, 1e-9);
+}
+
+TEST_F(VerdictCli, MissedExpectationExitsOneAndSaysWhenAndWhat) {
+  const fs::path out = dir_ / "out";
+  // The fault comes at 2 min: a diagnosis required by 1 min is missed at 1 min.
+  const Result r = stacksim({"run",
+                             write("s.json", scenario(kLoose, R"({"name": "too early", "probe": "fault", "diagnosis": "temp_sensor", "is": "raised", "by": "1m"},
+                                  {"name": "never above 3.0 V", "probe": "cell_voltage_max", "at_most": "3.0V", "always": true})"))
+                                 .string(),
+                             "--out", out.string(), "--bus-logs", "none"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAILED t on gtx3000-h4"));
+  EXPECT_THAT(r.out, HasSubstr("0 of 2 expectations met"));
+  EXPECT_THAT(r.out, HasSubstr("missed at 1m: too early (not at 1m; it read clear)"));
+  const auto s = summary(out);
+  EXPECT_EQ(s["verdict"], "failed");
+  EXPECT_EQ(s["expectations"][0]["result"], "missed");
+  EXPECT_DOUBLE_EQ(s["expectations"][0]["at_s"].get<double>(), 60.0);
+  // A 50 % LFP cell sits near 3.3 V: "always at most 3.0 V" fails at the first step.
+  EXPECT_DOUBLE_EQ(s["expectations"][1]["at_s"].get<double>(), 0.01);
+}
+
+struct Broken {
+  const char* timeline;
+  const char* expect;
+  const char* message;
+};
+
+// Writes one scenario with every broken entry and checks that `run` and
+// `check` report every message at once, exit 2 and write nothing.
+void expect_all_reported(VerdictCli& t, const std::vector<Broken>& cases);
+
+// Mistakes in the file itself: names, modes, units, times, keys.
+TEST_F(VerdictCli, BrokenTimelinesAndExpectationsAreAllReported) {
+  expect_all_reported(*this, {
+      {R"({"at": "1m", "fault": "melted_busbar", "unit": 1})", "",
+       "/timeline/0/fault: expected one of ambient, module_ambient, cell_soc, temperature_sensor"},
+      {R"({"at": "1m", "fault": "temperature_sensor", "unit": 1, "module": 2, "sensor": 1, "mode": "warm"})", "",
+       "/timeline/0/mode: expected a mode of temperature_sensor: stuck, offset, open, short, got \"warm\""},
+      {R"({"at": "1m", "fault": "temperature_sensor", "unit": 1, "module": 1, "sensor": 1, "mode": "stuck", "value": "3.2V"})", "",
+       "/timeline/0/value"},
+      {R"({"at": "5m", "fault": "front_end", "unit": 1, "module": 1})", "",
+       "/timeline/0/at: expected a time inside the run (0s up to before 3m)"},
+      {R"({"at": "1m", "fault": "front_end", "unit": 1, "module": 1, "for": "5m"})", "",
+       "/timeline/0/for: expected the fault to end by the end of the run (3m)"},
+      {R"({"at": "1m", "fault": "front_end", "unit": 1, "module": 1, "colour": "red"})", "",
+       "/timeline/0/colour: unknown key 'colour' (expected one of: at, fault, for, mode, module, name, unit)"},
+      {"", R"({"probe": "voltage_of_the_moon", "above": "1V", "always": true})",
+       "/expect/0/probe: expected one of voltage, current, soc"},
+      {"", R"({"probe": "cell_voltage_max", "above": "3A", "always": true})", "/expect/0/above"},
+      {"", R"({"probe": "cell_voltage_max", "above": "3V"})", "/expect/0: expected exactly one time rule"},
+      {"", R"({"probe": "state", "is": "charge", "within": "5s", "after": "nothing"})",
+       "/expect/0/after: expected the name of a timeline event"},
+      {"", R"({"probe": "state", "is": "charge", "by": "1h"})", "/expect/0/by: expected a time inside the run"},
+  });
+}
+
+// Targets that the named system does not have (checked once the file is valid).
+TEST_F(VerdictCli, TargetsTheSystemDoesNotHaveAreAllReported) {
+  expect_all_reported(*this, {
+      {R"({"at": "1m", "fault": "temperature_sensor", "unit": 1, "module": 5, "sensor": 1, "mode": "open"})", "",
+       "/timeline/0/module: expected a module from 1 to 4 of gtx3000-h4, got 5"},
+      {R"({"at": "1m", "fault": "temperature_sensor", "unit": 2, "module": 1, "sensor": 1, "mode": "open"})", "",
+       "/timeline/0/unit: expected a unit from 1 to 1 of gtx3000-h4, got 2"},
+      {R"({"at": "1m", "fault": "cell_voltage_sensor", "unit": 1, "module": 1, "cell": 17, "mode": "open_wire"})", "",
+       "/timeline/0/cell: expected a cell from 1 to 16"},
+      {R"({"at": "1m", "fault": "link", "unit": 1, "bus": "link"})", "",
+       "/timeline/0/bus: expected a bus the unit is on"},
+      {"", R"({"probe": "protection", "row": "too_hot", "is": "raised", "always": true})",
+       "/expect/0/row: expected a protection row of gtx3000: cell_over_voltage, cell_under_voltage"},
+      {"", R"({"probe": "led", "led": 9, "is": "red", "always": true})", "/expect/0/led: expected an LED from 1 to 5"},
+      {"", R"({"probe": "fault", "diagnosis": "gremlins", "is": "raised", "always": true})",
+       "/expect/0/diagnosis: expected one of afe, temp_sensor"},
+  });
+}
+
+void expect_all_reported(VerdictCli& t, const std::vector<Broken>& cases) {
+  std::string timeline, expect;
+  for (const Broken& b : cases) {
+    // Appends one by one: "x" + string trips a false -Wrestrict in GCC 12 at -O3.
+    if (*b.timeline) {
+      if (!timeline.empty()) timeline += ',';
+      timeline += b.timeline;
+    }
+    if (*b.expect) {
+      if (!expect.empty()) expect += ',';
+      expect += b.expect;
+    }
+  }
+  const fs::path out = t.dir() / "out";
+  const fs::path file = t.write_file("broken.json", t.scenario(timeline, expect));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", file.string(), "--out", out.string()}, {"check", file.string()}}) {
+    const Result r = t.run(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(out));
+    // Entries are numbered in the combined file as they were added.
+    std::size_t ti = 0, ei = 0;
+    for (const Broken& b : cases) {
+      std::string message = b.message;
+      std::string at = *b.timeline ? "/timeline/" : "/expect/";
+      at += std::to_string(*b.timeline ? ti++ : ei++);
+      message.replace(0, message.find('/', 1) + 2, at);
+      EXPECT_THAT(r.err, HasSubstr(file.string())) << args[0];
+      EXPECT_THAT(r.err, HasSubstr(message)) << args[0];
+    }
+  }
+}
+
+}  // namespace
