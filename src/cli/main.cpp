@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/cli_common.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/bms_setup.hpp"
 #include "sim/fault_injector.hpp"
@@ -23,35 +24,11 @@
 #include "sim/system_config.hpp"
 #include "util/diagnostics.hpp"
 
-#ifndef STACKSIM_VERSION
-#define STACKSIM_VERSION "unknown"
-#endif
-#ifndef STACKSIM_DEFAULT_DATA_DIR
-#define STACKSIM_DEFAULT_DATA_DIR "."
-#endif
-
 namespace {
 
 namespace fs = std::filesystem;
 using stacksim::Diagnostics;
-
-constexpr int kExitOk = 0;
-constexpr int kExitMissed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitRunFailed = 3;
-
-fs::path data_dir(const std::string& option) {
-  if (!option.empty()) return option;
-  if (const char* env = std::getenv("STACKSIM_DATA")) return env;
-  return STACKSIM_DEFAULT_DATA_DIR;
-}
-
-int report(const Diagnostics& diags) {
-  std::fputs(diags.format().c_str(), stderr);
-  std::fprintf(stderr, "stacksim: %zu problem%s; nothing was run\n", diags.size(),
-               diags.size() == 1 ? "" : "s");
-  return kExitBadInput;
-}
+using namespace stacksim::cli;
 
 // The timeline's targets and the expectations' probes against the system.
 void check_targets(const stacksim::scenario::Scenario& sc, const stacksim::sim::SystemConfig& system,
