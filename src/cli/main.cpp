@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_common.hpp"
+#include "cli/test_command.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/bms_setup.hpp"
 #include "sim/fault_injector.hpp"
@@ -233,6 +234,17 @@ int main(int argc, char** argv) {
 
   CLI::App* list = app.add_subcommand("list", "List the ready systems in configs/");
 
+  stacksim::cli::TestOptions test_options;
+  CLI::App* test = app.add_subcommand("test", "Run a suite of scenarios and judge every one (docs/testing.md)");
+  test->add_option("paths", test_options.paths, "Scenario files or directories searched for *.json")->required();
+  test->add_option("-j,--jobs", test_options.jobs, "Scenarios run at once (default 1)");
+  test->add_option("--junit", test_options.junit, "Write JUnit XML here, one test case per scenario");
+  test->add_option("--out", test_options.out, "Output folder; one folder per scenario inside (default out/test)");
+  test->add_option("--shard", test_options.shard, "K/N: run only every N-th scenario from the K-th (1-based)");
+  test->add_option("--compare", test_options.compare,
+                   "An earlier --out folder: report each run's first frame and verdicts that differ from it");
+  test->add_option("--bus-logs", test_options.bus_logs, "Buses each run records: all (default), none, or names");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -243,5 +255,6 @@ int main(int argc, char** argv) {
   if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, bus_logs, data);
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
+  if (test->parsed()) return stacksim::cli::test_command(test_options, data);
   return kExitBadInput;
 }
