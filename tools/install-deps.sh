@@ -16,6 +16,7 @@ packages=(
   python3-can             # tests: bus logs read by python-can's CanutilsLogReader
   can-utils               # tests: bus logs read by canplayer / log2asc
   python3-canmatrix       # tests: the DBC files load in a third-party tool
+  python3-jsonschema      # tests: schemas/scenario.schema.json against the reader and the docs
 )
 
 missing=()

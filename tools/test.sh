@@ -17,5 +17,10 @@ for preset in release asan; do
     ctest --preset "$preset" -j "$jobs" -LE long
   else
     ctest --preset "$preset" -j "$jobs"
+    # The scenario library: every scenario states what the reference
+    # firmware must do; JUnit XML for the CI server (docs/testing.md).
+    echo "== $preset: scenario library"
+    build/release/src/cli/stacksim test scenarios -j "$jobs" --bus-logs none \
+      --out build/release/scenario-library --junit build/release/scenario-library.xml
   fi
 done

@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_common.hpp"
+#include "cli/replay_command.hpp"
 #include "cli/test_command.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/bms_setup.hpp"
@@ -31,11 +32,20 @@ namespace fs = std::filesystem;
 using stacksim::Diagnostics;
 using namespace stacksim::cli;
 
+// The DBC that "can" probes read, if the scenario has any.
+std::optional<stacksim::protocol::Dbc> pcs_dbc_for(const stacksim::scenario::Scenario& sc, const fs::path& data,
+                                                   const stacksim::sim::BmsSetup* bms, Diagnostics& diags) {
+  const bool wanted = std::any_of(sc.expectations.begin(), sc.expectations.end(),
+                                  [](const auto& e) { return stacksim::scenario::reads_dbc_signal(*e.probe); });
+  if (!wanted || bms == nullptr) return std::nullopt;
+  return stacksim::sim::load_firmware_pcs_dbc(data, *bms, diags);
+}
+
 // The timeline's targets and the expectations' probes against the system.
 void check_targets(const stacksim::scenario::Scenario& sc, const stacksim::sim::SystemConfig& system,
-                   const stacksim::sim::BmsSetup* bms, Diagnostics& diags) {
+                   const stacksim::sim::BmsSetup* bms, const stacksim::protocol::Dbc* pcs_dbc, Diagnostics& diags) {
   stacksim::sim::check_timeline(sc, system, bms, diags);
-  stacksim::sim::resolve_probes(sc, system, bms, diags);
+  stacksim::sim::resolve_probes(sc, system, bms, pcs_dbc, diags);
 }
 
 // --firmware ROLE=PATH, each checked against the system's roles and loaded.
@@ -124,13 +134,17 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   const auto choice = load_firmware_options(firmware, *sc, *system, diags);
   if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
   const auto logs = parse_bus_logs(bus_logs, *system, diags);
-  if (choice && (!sc->bms.firmware || bms)) check_targets(*sc, *system, bms ? &*bms : nullptr, diags);
   if (!diags.empty()) return report(diags);
+  // Sets the firmware's pcs.protocol, which the "can" probes' DBC follows.
   const auto inverter = stacksim::sim::load_inverter_plan(data, *sc, bms ? &*bms : nullptr, protocol, diags);
+  const auto pcs_dbc = pcs_dbc_for(*sc, data, bms ? &*bms : nullptr, diags);
+  if (choice && (!sc->bms.firmware || bms)) {
+    check_targets(*sc, *system, bms ? &*bms : nullptr, pcs_dbc ? &*pcs_dbc : nullptr, diags);
+  }
   if (!diags.empty()) return report(diags);
   const fs::path out_dir = out.empty() ? fs::path("out") / fs::path(file).stem() : fs::path(out);
   stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr,
-                                    inverter ? &*inverter : nullptr, logs};
+                                    inverter ? &*inverter : nullptr, pcs_dbc ? &*pcs_dbc : nullptr, logs};
   const auto outcome = stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
@@ -157,13 +171,14 @@ int check_command(const std::vector<std::string>& files, const fs::path& data) {
     const auto system = stacksim::sim::resolve_system(*sc, data, diags);
     if (!system) continue;
     if (!sc->bms.firmware) {
-      check_targets(*sc, *system, nullptr, diags);
+      check_targets(*sc, *system, nullptr, nullptr, diags);
       continue;
     }
     auto bms = stacksim::sim::load_bms_setup(data, *system, *sc, {}, diags);
     if (!bms) continue;
     stacksim::sim::load_inverter_plan(data, *sc, &*bms, "", diags);
-    check_targets(*sc, *system, &*bms, diags);
+    const auto pcs_dbc = pcs_dbc_for(*sc, data, &*bms, diags);
+    check_targets(*sc, *system, &*bms, pcs_dbc ? &*pcs_dbc : nullptr, diags);
   }
   if (!diags.empty()) {
     std::fputs(diags.format().c_str(), stderr);
@@ -245,6 +260,9 @@ int main(int argc, char** argv) {
                    "An earlier --out folder: report each run's first frame and verdicts that differ from it");
   test->add_option("--bus-logs", test_options.bus_logs, "Buses each run records: all (default), none, or names");
 
+  stacksim::cli::ReplayOptions replay_options;
+  CLI::App* replay = stacksim::cli::add_replay_command(app, replay_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -255,6 +273,7 @@ int main(int argc, char** argv) {
   if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, bus_logs, data);
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
+  if (replay->parsed()) return stacksim::cli::replay_command(replay_options, data);
   if (test->parsed()) return stacksim::cli::test_command(test_options, data);
   return kExitBadInput;
 }

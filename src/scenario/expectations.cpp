@@ -37,6 +37,9 @@ const std::vector<ProbeSpec>& table() {
       {"led", std::nullopt, {"off", "red", "green", "yellow", "blue", "purple", "white"}, "led", false,
        "a front-panel LED's colour at the instant"},
       {"output", std::nullopt, {"on", "off"}, "output", false, "a board output: dry1, dry2, charge_block"},
+      // The PCS bus, decoded through the protocol's DBC.
+      {"can", std::nullopt, {}, "signal", true,
+       "the last value of a signal on the PCS bus, in the DBC's unit (plain number thresholds)"},
   };
   return specs;
 }
@@ -51,7 +54,7 @@ std::string probe_names() {
 
 void read_condition(ObjectReader& r, Expectation& e) {
   const ProbeSpec& p = *e.probe;
-  if (!p.dimension) {
+  if (!p.dimension && !reads_dbc_signal(p)) {
     e.compare = Expectation::Compare::kIs;
     e.state = r.choice("is", true, {p.states.begin(), p.states.end()}).value_or("");
     return;
@@ -68,6 +71,13 @@ void read_condition(ObjectReader& r, Expectation& e) {
   for (const Key& k : keys) {
     if (!r.has(k.key)) continue;
     ++found;
+    if (reads_dbc_signal(p)) {
+      if (auto x = r.number(k.key, true, -kInf, kInf)) {
+        e.compare = k.compare;
+        e.threshold = *x;
+      }
+      continue;
+    }
     const double min = *p.dimension == Dimension::kTemperature ? -273.15 : -kInf;
     if (auto q = r.quantity(k.key, *p.dimension, true, min, kInf)) {
       e.compare = k.compare;
@@ -159,7 +169,8 @@ std::optional<Expectation> read_one(const JsonDocument& doc, const nlohmann::jso
     r.error("probe", "expected one of " + probe_names() + ", got \"" + *probe + "\"");
     return std::nullopt;
   }
-  e.unit = static_cast<std::size_t>(r.integer("unit", false, 1, 1000).value_or(0));
+  // A PCS-bus signal belongs to no unit: "unit" is then an unknown key.
+  if (!reads_dbc_signal(*e.probe)) e.unit = static_cast<std::size_t>(r.integer("unit", false, 1, 1000).value_or(0));
   if (e.probe->detail_key != nullptr) {
     if (std::string_view(e.probe->detail_key) == "led") {
       if (auto led = r.integer("led", true, 1, 64)) e.detail = std::to_string(*led);
@@ -167,6 +178,7 @@ std::optional<Expectation> read_one(const JsonDocument& doc, const nlohmann::jso
       e.detail = r.string(e.probe->detail_key, true).value_or("");
     }
   }
+  if (reads_dbc_signal(*e.probe)) e.message = r.string("message", false).value_or("");
   read_condition(r, e);
   read_when(r, e, duration_ns, events);
   e.name = name.value_or(describe(e));
@@ -194,6 +206,7 @@ std::string number(double v) {
 std::string threshold_text(const Expectation& e) {
   if (e.compare == Expectation::Compare::kIs) return e.state;
   if (e.c_rate) return number(e.threshold) + "C";
+  if (!e.probe->dimension) return number(e.threshold);
   switch (*e.probe->dimension) {
     case Dimension::kVoltage: return number(e.threshold) + "V";
     case Dimension::kCurrent: return number(e.threshold) + "A";
@@ -206,6 +219,8 @@ std::string threshold_text(const Expectation& e) {
 }  // namespace
 
 std::span<const ProbeSpec> probe_catalogue() { return table(); }
+
+bool reads_dbc_signal(const ProbeSpec& p) { return std::string_view(p.name) == "can"; }
 
 const ProbeSpec* find_probe(std::string_view name) {
   for (const ProbeSpec& p : table()) {

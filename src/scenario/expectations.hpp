@@ -28,6 +28,9 @@ struct ProbeSpec {
 };
 
 std::span<const ProbeSpec> probe_catalogue();
+// The "can" probe reads a signal of the PCS protocol's DBC; its thresholds
+// are plain numbers in the signal's own unit.
+bool reads_dbc_signal(const ProbeSpec& p);
 const ProbeSpec* find_probe(std::string_view name);
 
 struct Expectation {
@@ -35,7 +38,8 @@ struct Expectation {
   std::string pointer;
   const ProbeSpec* probe = nullptr;
   std::size_t unit = 0;     // 1-based; 0: the system / every / any unit
-  std::string detail;       // protection row, diagnosis, output name; LED number as text
+  std::string detail;       // protection row, diagnosis, output name, CAN signal; LED number as text
+  std::string message;      // "can": the DBC message holding the signal, if its name alone is ambiguous
   enum class Compare { kAbove, kBelow, kAtLeast, kAtMost, kIs };
   Compare compare = Compare::kIs;
   double threshold = 0.0;   // base unit of the probe's dimension

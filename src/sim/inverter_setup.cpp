@@ -109,6 +109,21 @@ std::optional<InverterPlan> load_inverter_plan(const std::filesystem::path& data
   return plan;
 }
 
+std::optional<protocol::Dbc> load_firmware_pcs_dbc(const std::filesystem::path& data_dir, const BmsSetup& bms,
+                                                   Diagnostics& diags) {
+  const auto slot = std::find(bms.params.keys.begin(), bms.params.keys.end(), kParam);
+  const auto name = slot == bms.params.keys.end()
+                        ? std::nullopt
+                        : name_of(bms.params.values[static_cast<std::size_t>(slot - bms.params.keys.begin())]);
+  const inverter::ProfileInfo* profile = name ? inverter::find_profile(*name) : nullptr;
+  if (profile == nullptr) {
+    diags.add(bms.hardware.product, "", {}, "expected the firmware parameter pcs.protocol to name a PCS protocol (" +
+                                                protocol_names() + ") for probes of the PCS bus");
+    return std::nullopt;
+  }
+  return protocol::Dbc::load(data_dir / "models" / "dbc" / profile->dbc_file, diags);
+}
+
 std::unique_ptr<inverter::Inverter> make_inverter(const InverterPlan& plan, bus::CanBus& bus,
                                                   double one_c_A, std::int64_t start_epoch_s,
                                                   std::uint64_t seed) {

@@ -43,6 +43,12 @@ std::optional<InverterPlan> load_inverter_plan(const std::filesystem::path& data
                                                const std::string& protocol_override,
                                                Diagnostics& diags);
 
+// The DBC of the PCS protocol the firmware is set to (its pcs.protocol after
+// the scenario's and the command line's overrides), for probes that read the
+// PCS bus; nullopt with a problem if the product has no such parameter.
+std::optional<protocol::Dbc> load_firmware_pcs_dbc(const std::filesystem::path& data_dir, const BmsSetup& bms,
+                                                   Diagnostics& diags);
+
 // The inverter a run puts on the plant's PCS bus.
 std::unique_ptr<inverter::Inverter> make_inverter(const InverterPlan& plan, bus::CanBus& bus,
                                                   double one_c_A, std::int64_t start_epoch_s,

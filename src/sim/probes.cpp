@@ -1,9 +1,11 @@
 #include "sim/probes.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <string_view>
 
 #include "sim/bms_setup.hpp"
+#include "sim/can_watch.hpp"
 #include "sim/plant.hpp"
 
 namespace stacksim::sim {
@@ -83,8 +85,36 @@ bool is(const Expectation& e, std::string_view probe) { return probe == e.probe-
 
 }  // namespace
 
+bool Probe::resolve_can(const protocol::Dbc& dbc, std::string& error) {
+  const Expectation& e = *e_;
+  const protocol::Message* found = nullptr;
+  std::string holders;
+  for (const protocol::Message& m : dbc.messages()) {
+    if (!e.message.empty() && m.name != e.message) continue;
+    if (m.signal(e.detail) == nullptr) continue;
+    holders += (holders.empty() ? "" : ", ") + m.name;
+    if (found != nullptr) {
+      found = nullptr;
+      break;
+    }
+    found = &m;
+  }
+  if (found == nullptr && !holders.empty() && holders.find(',') != std::string::npos) {
+    error = "expected one message to hold the signal \"" + e.detail + "\"; name it with \"message\" (more than one has it)";
+    return false;
+  }
+  if (found == nullptr) {
+    error = "expected a signal of the PCS protocol's DBC" +
+            (e.message.empty() ? std::string() : " in message \"" + e.message + "\"") + ", got \"" + e.detail + "\"";
+    return false;
+  }
+  codec_ = std::make_shared<protocol::MessageCodec>(*found);
+  signal_ = *codec_->index(e.detail);
+  return true;
+}
+
 std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& config, const BmsSetup* bms,
-                                    const JsonDocument& source, Diagnostics& diags) {
+                                    const protocol::Dbc* pcs_dbc, const JsonDocument& source, Diagnostics& diags) {
   const std::size_t before = diags.size();
   const auto error = [&](const std::string& key, const std::string& message) {
     source.error(diags, key.empty() ? e.pointer : json_pointer_append(e.pointer, key), message);
@@ -138,6 +168,11 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
       error("led", "expected an LED from 1 to " + std::to_string(master->leds) + " of the " +
                        (hv ? "BCU" : "pack") + ", got " + e.detail);
     }
+  } else if (is(e, "can")) {
+    p.source_ = Source::kCan;
+    std::string why;
+    if (pcs_dbc == nullptr) error("probe", "expected a firmware that speaks a PCS protocol for the probe can");
+    else if (!p.resolve_can(*pcs_dbc, why)) error("signal", why);
   } else if (is(e, "output")) {
     p.source_ = Source::kOutput;
     const Named* n = find(kOutputs, e.detail);
@@ -157,6 +192,14 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
 
 std::optional<double> Probe::number(const ProbeView& v) const {
   const Expectation& e = *e_;
+  if (source_ == Source::kCan) {
+    const bus::CanFrame* f = v.can ? v.can->last(codec_->id(), codec_->extended()) : nullptr;
+    if (f == nullptr) return std::nullopt;
+    std::vector<double> values(codec_->size());
+    codec_->decode(*f, values.data());
+    if (std::isnan(values[signal_])) return std::nullopt;
+    return values[signal_];
+  }
   if (source_ == Source::kStatus) {
     const hw::Board& b = v.plant->board(v.plant->master(unit_));
     if (!b.powered() || !b.last_status()) return std::nullopt;
@@ -215,7 +258,8 @@ std::string Probe::state(const ProbeView& v) const {
       const hw::Board& b = v.plant->board(v.plant->master(unit_));
       return b.output(static_cast<ssim_output>(index_)) ? "on" : "off";
     }
-    case Source::kPhysics: break;
+    case Source::kPhysics:
+    case Source::kCan: break;
   }
   return "";
 }
@@ -239,7 +283,8 @@ std::string Probe::reading(const ProbeView& v) const {
   const Expectation& e = *e_;
   if (e.compare == Expectation::Compare::kIs) return state(v);
   const auto x = number(v);
-  if (!x) return "nothing (no status from the firmware)";
+  if (!x) return source_ == Source::kCan ? "nothing (no such frame on the bus yet)" : "nothing (no status from the firmware)";
+  if (!e.probe->dimension) return format(*x, "");
   switch (*e.probe->dimension) {
     case Dimension::kVoltage: return format(*x, "V");
     case Dimension::kCurrent: return format(*x, "A");
@@ -250,11 +295,12 @@ std::string Probe::reading(const ProbeView& v) const {
 }
 
 std::optional<std::vector<Probe>> resolve_probes(const scenario::Scenario& sc, const SystemConfig& config,
-                                                 const BmsSetup* bms, Diagnostics& diags) {
+                                                 const BmsSetup* bms, const protocol::Dbc* pcs_dbc,
+                                                 Diagnostics& diags) {
   std::vector<Probe> probes;
   bool ok = true;
   for (const scenario::Expectation& e : sc.expectations) {
-    auto p = Probe::resolve(e, config, bms, sc.source, diags);
+    auto p = Probe::resolve(e, config, bms, pcs_dbc, sc.source, diags);
     ok = ok && p.has_value();
     if (p) probes.push_back(*p);
   }

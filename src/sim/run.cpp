@@ -10,11 +10,14 @@
 #include "physics/system.hpp"
 #include "sim/bms_report.hpp"
 #include "sim/bms_setup.hpp"
+#include "report/html_report.hpp"
 #include "sim/bus_recorder.hpp"
+#include "sim/can_watch.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/inverter_output.hpp"
 #include "sim/inverter_setup.hpp"
 #include "sim/plant.hpp"
+#include "sim/replay.hpp"
 #include "sim/model_files.hpp"
 #include "sim/observation.hpp"
 #include "sim/signals_csv.hpp"
@@ -135,16 +138,21 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     pcs = make_inverter(*options.inverter, plant->pcs_bus(), config.nominal_capacity_Ah(),
                         sc.start_epoch_s, summary.seed);
   }
+  if (plant && options.replayer != nullptr) options.replayer->attach(plant->pcs_bus());
   const auto pcs_fields = [&] { return pcs ? inverter_csv_fields(*pcs) : std::string(); };
   // The timeline and the expectations (docs/faults.md, docs/expectations.md).
   Diagnostics target_problems;
-  auto probes = resolve_probes(sc, config, options.bms, target_problems);
+  auto probes = resolve_probes(sc, config, options.bms, options.pcs_dbc, target_problems);
   check_timeline(sc, config, options.bms, target_problems);
   if (!probes || !target_problems.empty()) {
     outcome.error = "the scenario's timeline or expectations do not fit the system:\n" + target_problems.format();
     return outcome;
   }
   FaultInjector injector(sc.timeline, system, plant.get());
+  std::unique_ptr<CanWatch> can_watch;
+  if (plant && std::any_of(probes->begin(), probes->end(), [](const Probe& p) { return p.reads_can(); })) {
+    can_watch = std::make_unique<CanWatch>(plant->pcs_bus());
+  }
   Judge judge(sc, std::move(*probes), options.bms ? options.bms->params.protection_ids : std::vector<std::string>{});
 
   std::error_code ec;
@@ -174,7 +182,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   terminals.voltage_V /= static_cast<double>(system.branch_count());
   sampler.sample(terminals, true);
   const Observation& obs = sampler.observation();
-  const ProbeView view{system, sampler, terminals, plant.get()};
+  const ProbeView view{system, sampler, terminals, plant.get(), can_watch.get()};
   summary.system.name = config.name;
   summary.system.soc_start = obs.soc;
   extremes(summary.system, obs.cells, true);
@@ -216,6 +224,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     const double previous_A = terminals.current_A;
     physics::TerminalCommand command = player.command();
     if (pcs) command = pcs->command(now_ns, sc.step_ns, command);
+    if (options.replayer != nullptr) options.replayer->before_step(now_ns, sc.step_ns);
     terminals = plant ? plant->step(now_ns, sc.step_ns, command) : system.step(sc.step_ns, command);
     if (pcs) pcs->after_step(now_ns, sc.step_ns, terminals);
     if (std::fabs(terminals.current_A - previous_A) > kCurrentStep_A) last_current_step_ns = now_ns;
@@ -264,6 +273,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   summary.external_heat_J = system.external_heat_J();
 
   if (pcs) summary.inverter = pcs->report();
+  if (options.replayer != nullptr) summary.replay = options.replayer->report();
   if (plant) {
     summary.bms = summarise_bms(*plant, *options.bms, cross);
     const auto log_partial = options.out_dir / "firmware.log.partial";
@@ -292,6 +302,8 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     outcome.error = "cannot rename the outputs in " + options.out_dir.string() + ": " + ec.message();
     return outcome;
   }
+  // The picture of the run, from the files just written (docs/report.md).
+  if (!report::write_html_report(options.out_dir, outcome.error)) return outcome;
   outcome.summary = std::move(summary);
   return outcome;
 }

@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "inverter/inverter_report.hpp"
+#include "protocol/dbc.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/profile_player.hpp"
+#include "sim/replay_report.hpp"
 #include "sim/system_config.hpp"
 #include "sim/verdicts.hpp"
 #include "util/diagnostics.hpp"
@@ -19,6 +21,7 @@ namespace stacksim::sim {
 
 struct BmsSetup;
 struct InverterPlan;
+class LogReplayer;
 
 struct RunOptions {
   std::filesystem::path data_dir;  // holds models/ and configs/
@@ -28,8 +31,14 @@ struct RunOptions {
   const BmsSetup* bms = nullptr;
   // The scenario's inverter (load_inverter_plan); required when it has one.
   const InverterPlan* inverter = nullptr;
+  // The DBC of the firmware's PCS protocol (load_firmware_pcs_dbc); needed
+  // when an expectation reads the PCS bus ("can" probes).
+  const protocol::Dbc* pcs_dbc = nullptr;
   // Buses recorded (Plant::bus_names); nullopt: every bus.
   std::optional<std::vector<std::string>> bus_logs = std::nullopt;
+  // A recorded log's PCS frames on the PCS bus instead of an inverter
+  // (sim/replay.hpp, `stacksim replay`); null: none.
+  LogReplayer* replayer = nullptr;
 };
 
 // The BMS as the simulator saw it, per unit, at the end of the run.
@@ -86,6 +95,7 @@ struct RunSummary {
   double external_heat_J = 0.0;
   std::optional<BmsSummary> bms;
   std::optional<inverter::InverterReport> inverter;
+  std::optional<ReplayReport> replay;  // a replay's counts (stacksim replay)
   // The scenario's expectations, judged, and the timing of its faults.
   std::vector<Verdict> verdicts;
   std::vector<FaultTiming> faults;

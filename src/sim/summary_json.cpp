@@ -159,6 +159,7 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
                    {"resistors_J", round_to(s.external_heat_J, 3)}}}};
   if (s.bms) j["bms"] = bms_json(*s.bms, s.units);
   if (s.inverter) j["inverter"] = inverter_json(*s.inverter);
+  if (s.replay) j["replay"] = replay_json(*s.replay);
   j["verdict"] = s.passed() ? "passed" : "failed";
   j["expectations"] = verdicts_json(s.verdicts);
   j["faults"] = faults_json(s.faults);

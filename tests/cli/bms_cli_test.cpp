@@ -92,7 +92,7 @@ TEST_F(BmsCli, RunWithTheReferenceFirmwareWritesTheBmsOutputs) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   // The bus logs: the pcs bus and the packs' link line (docs/bus-logs.md).
-  EXPECT_EQ(entries(out), (std::set<std::string>{"signals.csv", "summary.json", "firmware.log", "bus-pcs.log",
+  EXPECT_EQ(entries(out), (std::set<std::string>{"report.html", "signals.csv", "summary.json", "firmware.log", "bus-pcs.log",
                                                  "rs485-link.log"}));
 
   const auto rows = lines_of(read_file(out / "signals.csv"));
@@ -169,7 +169,7 @@ TEST_F(BmsCli, WithoutFirmwareNoBmsOutputAppears) {
   const fs::path out = dir_ / "out";
   const Result r = stacksim({"run", scenario.string(), "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(entries(out), (std::set<std::string>{"signals.csv", "summary.json"}));
+  EXPECT_EQ(entries(out), (std::set<std::string>{"report.html", "signals.csv", "summary.json"}));
   const auto rows = lines_of(read_file(out / "signals.csv"));
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows[0], expected_header({"pack1", "pack2"}, false));

@@ -120,7 +120,7 @@ TEST_F(Cli, RunWritesSignalsAndSummary) {
   EXPECT_THAT(out_lines[0],
               StartsWith("ok short-run on gtx5000-x2 (seed 1): 2m simulated in 120 steps"));
   EXPECT_THAT(out_lines[0], ::testing::EndsWith(" -> " + out.string()));
-  EXPECT_EQ(entries(out), (std::set<std::string>{"signals.csv", "summary.json"}));
+  EXPECT_EQ(entries(out), (std::set<std::string>{"report.html", "signals.csv", "summary.json"}));
 
   // signals.csv: the documented header, one row at 0 and one per 10 s.
   const auto rows = lines_of(read_file(out / "signals.csv"));

@@ -72,7 +72,7 @@ TEST_F(PluginCli, MinimalCFirmwareRunsFromTheCommandLine) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_THAT(r.out, StartsWith("ok lfp65-minimal on lfp65-x1 (seed 3): 1m simulated"));
-  EXPECT_EQ(entries(out), (std::set<std::string>{"signals.csv", "summary.json", "firmware.log", "bus-pcs.log",
+  EXPECT_EQ(entries(out), (std::set<std::string>{"report.html", "signals.csv", "summary.json", "firmware.log", "bus-pcs.log",
                                                  "rs485-link.log"}));
 
   const nlohmann::json s = nlohmann::json::parse(read_file(out / "summary.json"));

@@ -197,7 +197,7 @@ TEST_F(RunTest, TotalsAgreeWithTheRecordedSignals) {
     expect_close(u.in_Wh, s["units"][b]["energy_in_Wh"], name + " energy in");
     expect_close(u.out_Wh, s["units"][b]["energy_out_Wh"], name + " energy out");
   }
-  EXPECT_EQ(entries(out()), (std::set<std::string>{"signals.csv", "summary.json"}));
+  EXPECT_EQ(entries(out()), (std::set<std::string>{"report.html", "signals.csv", "summary.json"}));
 }
 
 TEST_F(RunTest, UnitsArrayMustHaveOneEntryPerUnit) {
