@@ -304,7 +304,7 @@ void Board::sample(std::int64_t t_ns) {
     temps_.track(t_ns, physics_);
     temps_.convert(t_ns, housing_C());
   }
-  if (shunt_period_.due(t_ns)) shunt_->sample(shunt_current_A());
+  if (shunt_period_.due(t_ns)) shunt_->sample(shunt_current_A(), t_ns);
   if (vsense_period_.due(t_ns)) vsense_->sample(physics_.branch_voltage_V(b), link_voltage_V());
   next_sample_ns_ = std::min({afe_period_.next_ns(), temp_period_.next_ns(), shunt_period_.next_ns(),
                               vsense_period_.next_ns()});

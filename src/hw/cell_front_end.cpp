@@ -26,13 +26,17 @@ void CellFrontEnd::set_open_wire(std::size_t wire, bool open) {
   open_count_ += open ? 1 : -1;
 }
 
-void CellFrontEnd::set_channel_fault(std::uint16_t channel, ChannelFault kind, double value_mV) {
+void CellFrontEnd::set_channel_fault(std::uint16_t channel, ChannelFault kind, double value, std::int64_t now_ns) {
   assert(channel < spec_.channels);
   if ((fault_[channel] != ChannelFault::kNone) != (kind != ChannelFault::kNone)) {
     fault_count_ += kind != ChannelFault::kNone ? 1 : -1;
   }
   fault_[channel] = kind;
-  fault_mV_[channel] = value_mV;
+  constexpr SensorFault::Kind kKinds[] = {SensorFault::Kind::kNone,  SensorFault::Kind::kStuck,
+                                          SensorFault::Kind::kOffset, SensorFault::Kind::kDrift,
+                                          SensorFault::Kind::kNoise,  SensorFault::Kind::kDelayed,
+                                          SensorFault::Kind::kIntermittent};
+  channel_faults_[channel].set(kKinds[static_cast<int>(kind)], value, now_ns);
 }
 
 // An open sense wire leaves its node of the filter network floating. The
@@ -73,9 +77,8 @@ void CellFrontEnd::scan(const physics::PhysicsSystem& physics, std::size_t first
   const double sigma = spec_.noise_sigma_mV;
   for (std::size_t c = 0; c < n; ++c) {
     double v = v_mV[c] * gain_factor_[c] + offset_mV_[c] + sigma * fast_normal(noise_);
-    if (fault_count_ != 0) {
-      if (fault_[c] == ChannelFault::kStuck) v = fault_mV_[c];
-      if (fault_[c] == ChannelFault::kOffset) v += fault_mV_[c];
+    if (fault_count_ != 0 && fault_[c] != ChannelFault::kNone) {
+      v = channel_faults_[c].apply(v, physics.time_ns(), noise_).value_or(0.0);
     }
     reading_mV_[c] = quantise(v, spec_.lsb_mV, spec_.min_mV, spec_.max_mV);
   }

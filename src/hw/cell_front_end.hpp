@@ -20,6 +20,7 @@
 
 #include "physics/system.hpp"
 #include "stacksim/hal.h"
+#include "hw/sensor_fault.hpp"
 #include "util/rng.hpp"
 
 namespace stacksim::hw {
@@ -37,8 +38,12 @@ struct CellFrontEndSpec {
 
 enum class ChannelFault {
   kNone,
-  kStuck,   // reads `value_mV` whatever the cell does
-  kOffset,  // adds `value_mV` to every conversion
+  kStuck,         // reads `value` mV whatever the cell does
+  kOffset,        // adds `value` mV to every conversion
+  kDrift,         // the error grows by `value` mV per hour
+  kNoise,         // extra noise of `value` mV (one sigma)
+  kDelayed,       // follows the cell with a lag of `value` seconds (a failing filter capacitor)
+  kIntermittent,  // reads 0 mV for the first half of every `value` seconds (a loose sense wire)
 };
 
 class CellFrontEnd {
@@ -59,7 +64,7 @@ class CellFrontEnd {
   // the bottom of the stack, wire `channels` the top.
   void set_open_wire(std::size_t wire, bool open);
   bool open_wire(std::size_t wire) const { return open_[wire]; }
-  void set_channel_fault(std::uint16_t channel, ChannelFault kind, double value_mV);
+  void set_channel_fault(std::uint16_t channel, ChannelFault kind, double value, std::int64_t now_ns = 0);
   // The chip stops answering (isoSPI / CRC failure): the HAL reports
   // SSIM_E_FAULT for every channel.
   void set_failed(bool failed) { failed_ = failed; }
@@ -75,7 +80,8 @@ class CellFrontEnd {
 
   CellFrontEndSpec spec_;
   Rng noise_;
-  std::array<double, SSIM_MAX_CELLS> gain_{}, gain_factor_{}, offset_mV_{}, fault_mV_{};
+  std::array<double, SSIM_MAX_CELLS> gain_{}, gain_factor_{}, offset_mV_{};
+  std::array<SensorFault, SSIM_MAX_CELLS> channel_faults_{};
   std::array<ChannelFault, SSIM_MAX_CELLS> fault_{};
   std::array<std::int32_t, SSIM_MAX_CELLS> reading_mV_{};
   std::array<bool, SSIM_MAX_CELLS + 1> open_{};

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "hw/sensor_fault.hpp"
 #include "util/rng.hpp"
 
 namespace stacksim::hw {
@@ -27,7 +28,7 @@ class CurrentShunt {
   CurrentShunt(const CurrentShuntSpec& spec, std::uint64_t seed, const std::string& board_name);
 
   const CurrentShuntSpec& spec() const { return spec_; }
-  void sample(double current_A);
+  void sample(double current_A, std::int64_t t_ns = 0);
   void clear() { ready_ = false; }
   bool ready() const { return ready_; }
   std::int32_t reading_mA() const { return reading_mA_; }
@@ -36,7 +37,10 @@ class CurrentShunt {
   double offset_mA() const { return offset_mA_; }
   // The amplifier or its ADC stops answering: the HAL reports SSIM_E_FAULT.
   void set_failed(bool failed) { failed_ = failed; }
-  bool failed() const { return failed_; }
+  bool failed() const { return failed_ || dropped_; }
+  // A wrong reading (SensorFault: value in mA, or seconds for delayed and
+  // intermittent; an intermittent dropout reads as a failed amplifier).
+  void set_reading_fault(SensorFault::Kind kind, double value, std::int64_t now_ns) { fault_.set(kind, value, now_ns); }
 
  private:
   CurrentShuntSpec spec_;
@@ -45,6 +49,8 @@ class CurrentShunt {
   std::int32_t reading_mA_ = 0;
   bool ready_ = false;
   bool failed_ = false;
+  bool dropped_ = false;
+  SensorFault fault_;
 };
 
 }  // namespace stacksim::hw

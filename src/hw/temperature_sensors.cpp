@@ -35,7 +35,7 @@ TemperatureSensors::TemperatureSensors(const TemperatureSensorsSpec& spec, std::
   target_C_.assign(n, 25.0);
   t_state_ns_.assign(n, 0);
   fault_.assign(n, NtcFault::kNone);
-  fault_C_.assign(n, 0.0);
+  reading_faults_.assign(n, SensorFault{});
   code_.assign(n, 0);
   dC_.assign(n, 0);
 }
@@ -71,15 +71,14 @@ void TemperatureSensors::convert(std::int64_t t_ns, double housing_C) {
   const double top = static_cast<double>(full_scale_ - 1);
   for (std::size_t i = 0; i < cells_.size(); ++i) {
     double ratio = 0.0;  // V_adc / V_ref = R_ntc / (R_ntc + R_pullup)
-    if (fault_[i] == NtcFault::kOpen) {
+    std::optional<double> t_C = sensor_temperature_C(i, t_ns);
+    if (reading_faults_[i].active()) t_C = reading_faults_[i].apply(*t_C, t_ns, noise_);
+    if (fault_[i] == NtcFault::kOpen || !t_C) {
       ratio = 1.0;
     } else if (fault_[i] == NtcFault::kShort) {
       ratio = 0.0;
     } else {
-      double t_C = sensor_temperature_C(i, t_ns);
-      if (fault_[i] == NtcFault::kStuck) t_C = fault_C_[i];
-      if (fault_[i] == NtcFault::kOffset) t_C += fault_C_[i];
-      const double t_K = t_C + kKelvin;
+      const double t_K = *t_C + kKelvin;
       const double r = r25_[i] * std::exp(beta_[i] * (1.0 / t_K - 1.0 / kT25_K));
       ratio = r / (r + spec_.pullup_ohm);
     }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "physics/system.hpp"
+#include "hw/sensor_fault.hpp"
 #include "util/rng.hpp"
 
 namespace stacksim::hw {
@@ -38,13 +39,7 @@ struct TemperatureSensorsSpec {
   double board_self_heating_C = 2.0;     // board sensor above its housing
 };
 
-enum class NtcFault {
-  kNone,
-  kOpen,
-  kShort,
-  kStuck,   // the thermistor reads as if at `value_C` whatever the cells do
-  kOffset,  // it reads `value_C` degrees from the truth (a bad thermal contact, a drifted part)
-};
+enum class NtcFault { kNone, kOpen, kShort };
 
 class TemperatureSensors {
  public:
@@ -73,9 +68,12 @@ class TemperatureSensors {
   double r25_ohm(std::size_t sensor) const { return r25_[sensor]; }
   double beta_K(std::size_t sensor) const { return beta_[sensor]; }
 
-  void set_fault(std::size_t sensor, NtcFault fault, double value_C = 0.0) {
-    fault_[sensor] = fault;
-    fault_C_[sensor] = value_C;
+  void set_fault(std::size_t sensor, NtcFault fault) { fault_[sensor] = fault; }
+  // A wrong reading rather than a broken wire (SensorFault: value in degC,
+  // or seconds for delayed and intermittent; an intermittent dropout reads
+  // as an open thermistor).
+  void set_reading_fault(std::size_t sensor, SensorFault::Kind kind, double value, std::int64_t now_ns) {
+    reading_faults_[sensor].set(kind, value, now_ns);
   }
 
  private:
@@ -87,7 +85,7 @@ class TemperatureSensors {
   std::vector<double> state_C_, target_C_;
   std::vector<std::int64_t> t_state_ns_;
   std::vector<NtcFault> fault_;
-  std::vector<double> fault_C_;
+  std::vector<SensorFault> reading_faults_;
   std::vector<std::uint16_t> code_;
   std::vector<std::int16_t> dC_;
   std::int16_t board_dC_ = 0;

@@ -43,7 +43,8 @@ void PhysicsSystem::refresh_coefficients() {
     s.sd_current_A[c] = p.self_discharge_per_s * a.self_discharge_factor *
                         arrhenius_rate(p.self_discharge_activation_J_per_mol, t_C,
                                        p.ocv.reference_temperature_C) *
-                        capacity_As;
+                        capacity_As +
+                    a.leakage_A;
     const OcvTable& t = p.ocv;
     const double pos = soc * t.intervals_per_soc;
     const std::size_t i = pos <= 0.0 ? 0 : std::min(static_cast<std::size_t>(pos), t.nodes.size() - 1);

@@ -161,6 +161,16 @@ void PhysicsSystem::set_cells_soc(std::size_t first, std::size_t count, double s
 
 void PhysicsSystem::set_cell_soc(std::size_t cell, double soc) { set_cells_soc(cell, 1, soc); }
 
+void PhysicsSystem::set_cell_leakage_A(std::size_t cell, double amps) {
+  ageing_[cell].leakage_A = amps;
+  refresh_coefficients();
+}
+
+void PhysicsSystem::scale_cell_capacity(std::size_t cell, double factor) {
+  ageing_[cell].capacity_Ah *= factor;
+  refresh_coefficients();
+}
+
 void PhysicsSystem::set_branch_soc(std::size_t b, double soc) {
   set_cells_soc(branches_[b].first_cell, branches_[b].cells, soc);
 }

@@ -49,6 +49,7 @@ struct CellAgeing {
   double capacity_Ah = 0.0;     // as built (with spread)
   double resistance_factor = 1.0;  // spread
   double self_discharge_factor = 1.0;
+  double leakage_A = 0.0;       // a soft internal short (a fault), on top of self-discharge
   double calendar_loss = 0.0;   // fractions of as-built capacity
   double cycle_loss = 0.0;
   double resistance_growth = 0.0;
@@ -97,6 +98,11 @@ class PhysicsSystem {
   void set_branch_temperature_C(std::size_t branch, double temperature_C);
   void set_ambient_C(double temperature_C);
   void set_module_ambient_C(std::size_t module, double temperature_C);
+  // Faults of a scenario's timeline: a soft internal short drawing `amps`
+  // inside the cell; a weak cell whose capacity is scaled by `factor` (its
+  // SOC, the charged fraction, is kept).
+  void set_cell_leakage_A(std::size_t cell, double amps);
+  void scale_cell_capacity(std::size_t cell, double factor);
   // Hysteresis state in [-1, 1]: +1 after charging, -1 after discharging.
   void set_hysteresis(double h);
 

@@ -21,6 +21,11 @@ const std::vector<ProbeSpec>& table() {
       {"temperature_min", D::kTemperature, {}, nullptr, true, "coldest cell"},
       // The firmware's debug status (the HAL's debug port).
       {"bms_soc", D::kRatio, {}, nullptr, false, "the firmware's SOC estimate"},
+      {"bms_current", D::kCurrent, {}, nullptr, false, "the current the firmware measures (+ charge)"},
+      {"bms_cell_voltage_max", D::kVoltage, {}, nullptr, false, "the highest cell voltage the firmware measures"},
+      {"bms_cell_voltage_min", D::kVoltage, {}, nullptr, false, "the lowest cell voltage the firmware measures"},
+      {"bms_temperature_max", D::kTemperature, {}, nullptr, false, "the highest cell temperature the firmware measures"},
+      {"bms_temperature_min", D::kTemperature, {}, nullptr, false, "the lowest cell temperature the firmware measures"},
       {"charge_limit", D::kCurrent, {}, nullptr, false, "the firmware's allowed charge current"},
       {"discharge_limit", D::kCurrent, {}, nullptr, false, "the firmware's allowed discharge current (positive)"},
       {"state", std::nullopt,

@@ -398,6 +398,22 @@ std::optional<Scenario> load_scenario(const std::filesystem::path& path, Diagnos
   if (const nlohmann::json* timeline = r.child("timeline", false)) {
     s.timeline = read_timeline(*doc, *timeline, r.pointer_of("timeline"), rd.step_ns, duration_ns, diags);
   }
+  // Inverter faults are the inverter's misbehaviour windows.
+  for (const FaultEvent& e : s.timeline) {
+    if (std::string_view(e.spec->name) != "inverter" || e.mode == nullptr) continue;
+    if (!s.inverter) {
+      doc->error(diags, json_pointer_append(e.pointer, "fault"),
+                 "expected an \"inverter\" section: an inverter fault needs the virtual inverter");
+      continue;
+    }
+    Misbehaviour m;
+    for (std::size_t k = 0; k < std::size(kMisbehaviourNames); ++k) {
+      if (std::string_view(kMisbehaviourNames[k]) == e.mode->name) m.kind = static_cast<MisbehaviourKind>(k);
+    }
+    m.window = {e.at_ns, e.for_ns ? e.at_ns + *e.for_ns : INT64_MAX};
+    m.pointer = e.pointer;
+    s.inverter->misbehaviour.push_back(m);
+  }
   if (const nlohmann::json* expect = r.child("expect", false)) {
     std::vector<std::string> events;
     for (const FaultEvent& e : s.timeline) events.push_back(e.name);

@@ -78,6 +78,13 @@ std::optional<FaultEvent> read_event(const JsonDocument& doc, const nlohmann::js
   if (e.mode != nullptr && e.mode->value) {
     if (auto q = r.quantity("value", *e.mode->value, true, e.mode->value_min, e.mode->value_max)) {
       e.value = q->value;
+      if (q->c_rate) r.error("value", "expected amperes (a C-rate is not a fault current)");
+    }
+  }
+  if (e.mode != nullptr && std::string_view(e.mode->name) == "ramp") {
+    if (const auto over = r.duration_ns("over", true)) {
+      if (*over <= 0) r.error("over", "expected a duration longer than 0s");
+      else if (on_grid(g, r, "over", *over)) e.over_ns = *over;
     }
   }
   if (spec.duration_key != nullptr) {

@@ -26,6 +26,7 @@ struct FaultEvent {
   std::string bus;        // link faults: "internal", "link", "pcs"
   double value = 0.0;     // in the mode's dimension's base unit, if it has one
   std::int64_t hold_ns = 0;  // button presses
+  std::int64_t over_ns = 0;  // ambient ramps: how long the ramp takes
   std::string pointer;    // where it was written
 };
 

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "sim/bms_setup.hpp"
+#include "hw/sensor_fault.hpp"
 #include "sim/plant.hpp"
 
 namespace stacksim::sim {
@@ -14,8 +15,23 @@ using scenario::FaultEvent;
 bool is(const FaultEvent& e, std::string_view fault) { return fault == e.spec->name; }
 bool mode_is(const FaultEvent& e, std::string_view mode) { return mode == e.mode->name; }
 
-// Faults that change the physics only; the others act on a board.
-bool physical(const FaultEvent& e) { return is(e, "ambient") || is(e, "module_ambient") || is(e, "cell_soc"); }
+// Faults that change the physics or the terminals only, and the inverter's
+// (its misbehaviour windows, set up with the inverter); the others act on a board.
+bool physical(const FaultEvent& e) {
+  return is(e, "ambient") || is(e, "module_ambient") || is(e, "cell_soc") || is(e, "cell_capacity") ||
+         is(e, "cell_leakage") || is(e, "external_short") || is(e, "inverter");
+}
+
+hw::SensorFault::Kind reading_fault(const FaultEvent& e) {
+  using K = hw::SensorFault::Kind;
+  if (mode_is(e, "stuck")) return K::kStuck;
+  if (mode_is(e, "offset")) return K::kOffset;
+  if (mode_is(e, "drift")) return K::kDrift;
+  if (mode_is(e, "noise")) return K::kNoise;
+  if (mode_is(e, "delayed")) return K::kDelayed;
+  if (mode_is(e, "intermittent")) return K::kIntermittent;
+  return K::kNone;
+}
 
 // Whether the event names a module board (GTX3000) rather than the unit's master.
 bool on_module_board(const FaultEvent& e) { return e.module != 0 && !physical(e); }
@@ -104,6 +120,8 @@ class TimelineChecker {
       require(e, master->button, "", board_name + " has no start button");
     } else if (is(e, "address_line")) {
       require(e, board->address_coding, "", board_name + " has no address-coding input");
+    } else if (is(e, "wake")) {
+      require(e, master->supply.wake.has_value(), "", board_name + " has no wake input");
     } else if (is(e, "link")) {
       check_link(e);
     }
@@ -150,6 +168,11 @@ FaultInjector::FaultInjector(const std::vector<FaultEvent>& events, physics::Phy
 
 std::vector<std::size_t> FaultInjector::apply_due(std::int64_t now_ns) {
   std::vector<std::size_t> started;
+  for (const Ramp& r : ramps_) {
+    const FaultEvent& e = events_[r.event];
+    const double f = std::min(1.0, static_cast<double>(now_ns - r.start_ns) / static_cast<double>(e.over_ns));
+    physics_.set_ambient_C(r.from_C + (e.value - r.from_C) * f);
+  }
   for (; next_ < actions_.size() && actions_[next_].t_ns <= now_ns; ++next_) {
     const Action& a = actions_[next_];
     apply(events_[a.event], a.on, now_ns);
@@ -172,16 +195,28 @@ void FaultInjector::apply(const FaultEvent& e, bool on, std::int64_t now_ns) {
   const std::size_t index = static_cast<std::size_t>(&e - events_.data());
   if (is(e, "ambient")) {
     if (on) saved_C_[index] = physics_.module_ambient_C(0);
-    physics_.set_ambient_C(on ? e.value : saved_C_[index]);
+    if (on && mode_is(e, "ramp")) {
+      ramps_.push_back({index, now_ns, saved_C_[index]});
+    } else {
+      if (!on) std::erase_if(ramps_, [index](const Ramp& r) { return r.event == index; });
+      physics_.set_ambient_C(on ? e.value : saved_C_[index]);
+    }
   } else if (is(e, "module_ambient")) {
     const std::size_t m = physics_.branch(e.unit - 1).first_module + (e.module == 0 ? 0 : e.module - 1);
     if (on) saved_C_[index] = physics_.module_ambient_C(m);
     physics_.set_module_ambient_C(m, on ? e.value : saved_C_[index]);
-  } else if (is(e, "cell_soc")) {
+  } else if (is(e, "cell_soc") || is(e, "cell_capacity") || is(e, "cell_leakage")) {
     const physics::GroupInfo& g = physics_.group(group_of(e));
     for (std::size_t c = g.first_cell; c < g.first_cell + g.cells; ++c) {
-      physics_.set_cell_soc(c, std::clamp(physics_.cells().soc[c] + e.value, 0.0, 1.0));
+      if (is(e, "cell_soc")) physics_.set_cell_soc(c, std::clamp(physics_.cells().soc[c] + e.value, 0.0, 1.0));
+      if (is(e, "cell_capacity")) physics_.scale_cell_capacity(c, 1.0 - e.value);
+      // A group's cells share the leak as they share a current.
+      if (is(e, "cell_leakage")) physics_.set_cell_leakage_A(c, e.value / static_cast<double>(g.cells));
     }
+  } else if (is(e, "external_short")) {
+    short_limit_A_ = on ? std::optional<double>(e.value) : std::nullopt;
+  } else if (is(e, "inverter")) {
+    // Acted out by the inverter itself (its misbehaviour windows).
   } else {
     apply_to_board(e, on, now_ns);
   }
@@ -189,29 +224,32 @@ void FaultInjector::apply(const FaultEvent& e, bool on, std::int64_t now_ns) {
 
 void FaultInjector::apply_to_board(const FaultEvent& e, bool on, std::int64_t now_ns) {
   hw::Board& board = plant_->board(board_of(e));
+  // Sensor values in the sensor's own unit (mV, mA); times in seconds.
+  const bool timed = mode_is(e, "delayed") || mode_is(e, "intermittent");
+  const auto kind = on ? reading_fault(e) : hw::SensorFault::Kind::kNone;
   if (is(e, "temperature_sensor")) {
-    hw::NtcFault kind = hw::NtcFault::kNone;
-    if (on) {
-      kind = mode_is(e, "stuck")    ? hw::NtcFault::kStuck
-             : mode_is(e, "offset") ? hw::NtcFault::kOffset
-             : mode_is(e, "open")   ? hw::NtcFault::kOpen
-                                    : hw::NtcFault::kShort;
+    if (mode_is(e, "open") || mode_is(e, "short")) {
+      const hw::NtcFault ntc = !on ? hw::NtcFault::kNone : mode_is(e, "open") ? hw::NtcFault::kOpen : hw::NtcFault::kShort;
+      board.temperatures().set_fault(e.sensor - 1, ntc);
+    } else {
+      board.temperatures().set_reading_fault(e.sensor - 1, kind, e.value, now_ns);
     }
-    board.temperatures().set_fault(e.sensor - 1, kind, e.value);
   } else if (is(e, "cell_voltage_sensor")) {
     const auto channel = static_cast<std::uint16_t>(e.cell - 1);
     if (mode_is(e, "open_wire")) {
       board.afe()->set_open_wire(e.cell, on);
     } else {
-      const hw::ChannelFault kind = !on ? hw::ChannelFault::kNone
-                                    : mode_is(e, "stuck") ? hw::ChannelFault::kStuck
-                                                          : hw::ChannelFault::kOffset;
-      board.afe()->set_channel_fault(channel, kind, e.value * 1000.0);
+      // ChannelFault lists the SensorFault kinds in the same order.
+      board.afe()->set_channel_fault(channel, static_cast<hw::ChannelFault>(static_cast<int>(kind)),
+                                     timed ? e.value : e.value * 1000.0, now_ns);
     }
   } else if (is(e, "front_end")) {
     board.afe()->set_failed(on);
   } else if (is(e, "current_sensor")) {
-    board.shunt()->set_failed(on);
+    if (mode_is(e, "failed")) board.shunt()->set_failed(on);
+    else board.shunt()->set_reading_fault(kind, timed ? e.value : e.value * 1000.0, now_ns);
+  } else if (is(e, "wake")) {
+    board.set_wake_voltage_V(on ? e.value : 0.0);
   } else if (is(e, "contactor")) {
     const ssim_output which = contactor_output(e.contactor);
     if (mode_is(e, "welded")) board.set_contactor_welded(which, on);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "physics/system.hpp"
@@ -32,6 +33,14 @@ class FaultInjector {
   // physics step. Returns the events switched on in this call.
   std::vector<std::size_t> apply_due(std::int64_t now_ns);
 
+  // While an external short lasts: the command that replaces the inverter's
+  // or the profile's (the terminals pulled towards 0 V, up to the
+  // prospective short-circuit current).
+  std::optional<physics::TerminalCommand> command_override() const {
+    if (!short_limit_A_) return std::nullopt;
+    return physics::TerminalCommand::voltage(0.0, *short_limit_A_);
+  }
+
  private:
   struct Action {
     std::int64_t t_ns;
@@ -49,6 +58,13 @@ class FaultInjector {
   std::vector<Action> actions_;  // in time order; ends before starts at one instant
   std::size_t next_ = 0;
   std::vector<double> saved_C_;  // ambient before each event, to restore it
+  struct Ramp {
+    std::size_t event;
+    std::int64_t start_ns;
+    double from_C;
+  };
+  std::vector<Ramp> ramps_;  // ambient ramps under way
+  std::optional<double> short_limit_A_;
 };
 
 }  // namespace stacksim::sim

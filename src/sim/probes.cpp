@@ -75,9 +75,12 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// Enough digits to see why a threshold was missed: mV, 10 mA, 0.1 degC, 0.1 %.
 std::string format(double v, const char* unit) {
+  const std::string_view u(unit);
+  const int decimals = u == "V" ? 3 : u == "A" ? 2 : (u == "C" || u == "%") ? 1 : 4;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.4g %s", v, unit);
+  std::snprintf(buf, sizeof buf, u.empty() ? "%.*g" : "%.*f %s", u.empty() ? 6 : decimals, v, unit);
   return buf;
 }
 
@@ -130,8 +133,9 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
     error("unit", "expected a unit from 1 to " + std::to_string(config.units) + " of " + config.name + ", got " +
                       std::to_string(e.unit));
   }
-  const bool physics_probe = e.probe->dimension && !is(e, "bms_soc") && !is(e, "charge_limit") &&
-                             !is(e, "discharge_limit");
+  const bool from_status = std::string_view(e.probe->name).starts_with("bms_") || is(e, "charge_limit") ||
+                           is(e, "discharge_limit") || is(e, "state");
+  const bool physics_probe = e.probe->dimension && !from_status;
   if (physics_probe) {
     p.source_ = Source::kPhysics;
   } else if (bms == nullptr) {
@@ -145,7 +149,7 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
   if (!physics_probe && e.unit == 0 && !e.probe->unit_optional) p.unit_ = 0;
   const bool hv = config.product.kind == ProductKind::kHvString;
   const hw::BoardSpec* master = bms ? bms->hardware.board(hv ? SSIM_ROLE_BCU : SSIM_ROLE_PACK) : nullptr;
-  if (is(e, "bms_soc") || is(e, "charge_limit") || is(e, "discharge_limit") || is(e, "state")) {
+  if (from_status) {
     p.source_ = Source::kStatus;
   } else if (is(e, "warning") || is(e, "alarm") || is(e, "protection")) {
     p.source_ = Source::kBits;
@@ -205,6 +209,11 @@ std::optional<double> Probe::number(const ProbeView& v) const {
     if (!b.powered() || !b.last_status()) return std::nullopt;
     const ssim_debug_status& s = *b.last_status();
     if (is(e, "bms_soc")) return s.soc_permille * 1e-3;
+    if (is(e, "bms_current")) return s.current_mA * 1e-3;
+    if (is(e, "bms_cell_voltage_max")) return s.cell_max_mV * 1e-3;
+    if (is(e, "bms_cell_voltage_min")) return s.cell_min_mV * 1e-3;
+    if (is(e, "bms_temperature_max")) return s.temp_max_dC * 0.1;
+    if (is(e, "bms_temperature_min")) return s.temp_min_dC * 0.1;
     if (is(e, "charge_limit")) return s.charge_limit_mA * 1e-3;
     return s.discharge_limit_mA * 1e-3;
   }

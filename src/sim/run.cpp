@@ -224,6 +224,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     const double previous_A = terminals.current_A;
     physics::TerminalCommand command = player.command();
     if (pcs) command = pcs->command(now_ns, sc.step_ns, command);
+    if (const auto forced = injector.command_override()) command = *forced;
     if (options.replayer != nullptr) options.replayer->before_step(now_ns, sc.step_ns);
     terminals = plant ? plant->step(now_ns, sc.step_ns, command) : system.step(sc.step_ns, command);
     if (pcs) pcs->after_step(now_ns, sc.step_ns, terminals);

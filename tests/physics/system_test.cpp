@@ -121,6 +121,32 @@ TEST(ChargeCounting, SelfDischargeAtRest) {
   EXPECT_NEAR(sys.cells().soc[0], 0.48, 1e-9);
 }
 
+// A soft internal short (scenario fault cell_leakage): the charge leaves at
+// the leakage current on top of self-discharge, I * t / C.
+TEST(ChargeCounting, LeakageDrainsTheCellAtItsCurrent) {
+  SyntheticCell sc;  // 100 Ah, no self-discharge
+  PhysicsSystem sys(one_cell_layout(make_cell(sc)), 1);
+  sys.set_cell_soc(0, 0.5);
+  sys.set_cell_leakage_A(0, 2.0);
+  hold(sys, 0.0, 3600.0, 1.0);
+  EXPECT_NEAR(sys.cells().soc[0], 0.5 - 2.0 * 3600.0 / (100.0 * 3600.0), 1e-9);
+  sys.set_cell_leakage_A(0, 0.0);
+  hold(sys, 0.0, 3600.0, 1.0);
+  EXPECT_NEAR(sys.cells().soc[0], 0.48, 1e-9);
+}
+
+// A weak cell (scenario fault cell_capacity): its SOC is kept, and the same
+// current then moves it as fast as the smaller capacity says.
+TEST(ChargeCounting, AFadedCellKeepsItsSocAndMovesFaster) {
+  SyntheticCell sc;  // 100 Ah
+  PhysicsSystem sys(one_cell_layout(make_cell(sc)), 1);
+  sys.set_cell_soc(0, 0.5);
+  sys.scale_cell_capacity(0, 0.25);
+  EXPECT_DOUBLE_EQ(sys.cells().soc[0], 0.5);
+  hold(sys, -10.0, 360.0, 1.0);  // 1 Ah out of 25 Ah
+  EXPECT_NEAR(sys.cells().soc[0], 0.5 - 1.0 / 25.0, 1e-9);
+}
+
 // --- Energy balance ---------------------------------------------------------------
 
 // Integral of V*I dt at the terminals = change of stored energy (enthalpy,
