@@ -43,7 +43,7 @@ CanBus::SendResult CanBus::send(std::size_t node, const CanFrame& f, std::int64_
     if (n.recovery_end_ns > now_ns) return SendResult::kBusOff;
     finish_recovery(n);
   }
-  if (n.queued == queue_depth_) return SendResult::kQueueFull;
+  if (n.queued == queue_depth_ || n.babbling) return SendResult::kQueueFull;
   Pending& p = n.ring[(n.head + n.queued) % queue_depth_];
   p.frame = f;
   p.queued_ns = now_ns;
@@ -79,6 +79,19 @@ void CanBus::recover(std::size_t node, std::int64_t now_ns) {
   Node& n = nodes_[node];
   if (n.state != ErrorState::kBusOff || n.recovery_end_ns != kNever) return;
   n.recovery_end_ns = now_ns + bits_ns(kRecoveryBits);
+  if (!advancing_) refresh();
+}
+
+void CanBus::set_babbling(std::size_t node, const CanFrame* frame, std::int64_t now_ns) {
+  assert(node < nodes_.size());
+  Node& n = nodes_[node];
+  n.head = 0;
+  n.queued = 0;
+  n.babbling = false;
+  if (frame != nullptr) {
+    send(node, *frame, now_ns);
+    n.babbling = true;
+  }
   if (!advancing_) refresh();
 }
 
@@ -245,8 +258,12 @@ void CanBus::complete(std::size_t segment_id) {
   switch (a.outcome) {
     case Outcome::kSuccess:
       delivered = head_of(tx).frame;
-      tx.head = (tx.head + 1) % queue_depth_;
-      --tx.queued;
+      if (!tx.babbling) {
+        tx.head = (tx.head + 1) % queue_depth_;
+        --tx.queued;
+      } else {
+        tx.ring[tx.head].queued_ns = a.end_ns;  // again, at once
+      }
       if (tx.tec > 0) --tx.tec;
       ++stats_.frames;
       for (const std::size_t r : receivers_) {

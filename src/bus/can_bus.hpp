@@ -67,6 +67,10 @@ class CanBus {
 
   // Every frame this node starts is destroyed right after arbitration.
   void set_transmit_fault(std::size_t node, bool on);
+  // A babbling node: its controller sends `frame` back to back for as long as
+  // this lasts, everything else it had queued dropped (a stuck transmitter).
+  // With identifier 0 it wins every arbitration and starves the bus.
+  void set_babbling(std::size_t node, const CanFrame* frame, std::int64_t now_ns);
   // Unplugged: the node neither receives nor reaches the others; its own
   // attempts meet ACK errors on its cable stub. Takes effect at the next
   // arbitration (a transmission in progress completes).
@@ -119,6 +123,7 @@ class CanBus {
     ErrorState state = ErrorState::kActive;
     bool attached = true;
     bool transmit_fault = false;
+    bool babbling = false;
     std::int64_t suspend_until_ns = INT64_MIN;
     std::int64_t recovery_end_ns = kNever;
     Segment stub;

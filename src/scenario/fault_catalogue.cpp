@@ -80,7 +80,13 @@ const std::vector<FaultSpec>& table() {
        true, nullptr, "the master board's supply"},
       // --- links ---
       {"link", "links", kTargetUnit,
-       {{"lost", std::nullopt, 0.0, 0.0, "the board's cable is unplugged; `for` plugs it back"}},
+       {{"lost", std::nullopt, 0.0, 0.0, "the board's cable is unplugged; `for` plugs it back"},
+        {"loss", Dimension::kRatio, 0.0, 1.0, "each frame or burst the board receives is lost with probability `value`"},
+        {"corruption", Dimension::kRatio, 0.0, 1.0,
+         "each one arrives corrupted with probability `value` (RS485: a bit flipped; CAN: dropped by the receiver's CRC check)"},
+        {"bus_off", std::nullopt, 0.0, 0.0, "CAN: every frame the board starts meets a bit error, so it goes bus-off"},
+        {"babbling", std::nullopt, 0.0, 0.0,
+         "the board's transmitter jams the bus (CAN: identifier 0 back to back; RS485: every burst on the line corrupted)"}},
        true, nullptr,
        "a board's bus cable: with `bus` \"internal\" a module's (with `module`) or the BCU's port on the "
        "string's RS485, \"link\" an LV pack's RS485 link port, \"pcs\" the unit's CAN port"},

@@ -128,6 +128,9 @@ class TimelineChecker {
   }
 
   void check_link(const FaultEvent& e) {
+    if (mode_is(e, "bus_off") && e.bus != "pcs") {
+      error(e, "bus", "expected \"pcs\": bus-off is a CAN controller's state (the other buses are RS485)");
+    }
     if (e.bus == "internal" && !hv()) {
       error(e, "bus", "expected \"link\" or \"pcs\": a " + config_.product.name + " has no internal bus between boards");
     } else if (e.bus == "link" && (hv() || config_.units < 2)) {
@@ -222,6 +225,23 @@ void FaultInjector::apply(const FaultEvent& e, bool on, std::int64_t now_ns) {
   }
 }
 
+void FaultInjector::apply_link(const FaultEvent& e, bool on) {
+  const std::size_t board = board_of(e);
+  const bool can = e.bus == "pcs";
+  if (mode_is(e, "lost")) {
+    plant_->set_cable_connected(board, can, !on);
+  } else if (mode_is(e, "loss") || mode_is(e, "corruption")) {
+    const double p = on ? e.value : 0.0;
+    plant_->link_faults().set(board, can, mode_is(e, "loss") ? p : 0.0, mode_is(e, "corruption") ? p : 0.0);
+  } else if (mode_is(e, "bus_off")) {
+    plant_->set_can_transmit_fault(board, on);
+  } else if (can) {
+    plant_->set_can_babbling(board, on);
+  } else {
+    plant_->link_faults().set_line_jammed(plant_->line_of(board), on);
+  }
+}
+
 void FaultInjector::apply_to_board(const FaultEvent& e, bool on, std::int64_t now_ns) {
   hw::Board& board = plant_->board(board_of(e));
   // Sensor values in the sensor's own unit (mV, mA); times in seconds.
@@ -266,7 +286,7 @@ void FaultInjector::apply_to_board(const FaultEvent& e, bool on, std::int64_t no
   } else if (is(e, "address_line")) {
     board.set_address_line_broken(on);
   } else if (is(e, "link")) {
-    plant_->set_cable_connected(board_of(e), e.bus == "pcs", !on);
+    apply_link(e, on);
   } else if (is(e, "button")) {
     board.press_button(now_ns, now_ns + e.hold_ns);
   }

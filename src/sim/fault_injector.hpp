@@ -49,6 +49,7 @@ class FaultInjector {
   };
   void apply(const scenario::FaultEvent& e, bool on, std::int64_t now_ns);
   void apply_to_board(const scenario::FaultEvent& e, bool on, std::int64_t now_ns);
+  void apply_link(const scenario::FaultEvent& e, bool on);
   std::size_t board_of(const scenario::FaultEvent& e) const;
   std::size_t group_of(const scenario::FaultEvent& e) const;
 

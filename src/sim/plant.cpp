@@ -139,6 +139,9 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
   }
   can_node_.assign(boards_.size(), SIZE_MAX);
   line_ = line_node_ = can_node_;
+  std::vector<std::string> board_names;
+  for (const auto& b : boards_) board_names.push_back(b->wiring().name);
+  link_faults_ = std::make_unique<LinkFaults>(seed, std::move(board_names), lines_.size());
   for (std::size_t i = 0; i < boards_.size(); ++i) {
     hw::Board& board = *boards_[i];
     FirmwareNode& node = *nodes_[i];
@@ -146,7 +149,8 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     // manuals); every BCU sits on the CAN chain of the BCU link ports.
     const bool on_pcs_bus = hv || i == masters_.front();
     if (board.spec().can_ports > 0 && board.wiring().role != SSIM_ROLE_MODULE && on_pcs_bus) {
-      const std::size_t n = pcs_bus_->attach(board.wiring().name, [this, &board, &node](const bus::CanFrame& f, std::int64_t end_ns) {
+      const std::size_t n = pcs_bus_->attach(board.wiring().name, [this, i, &board, &node](const bus::CanFrame& f, std::int64_t end_ns) {
+        if (!link_faults_->pass_can(i)) return;
         ssim_can_frame frame{};
         frame.id = f.id;
         frame.extended = f.extended ? 1 : 0;
@@ -162,10 +166,13 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     }
     if (board.spec().rs485_ports > 0 && line_of_board[i] != SIZE_MAX) {
       bus::Rs485Line& line = *lines_[line_of_board[i]];
-      const std::size_t n = line.attach(board.wiring().name, [this, &board, &node](const std::uint8_t* data, std::size_t len, bool corrupted, std::int64_t end_ns) {
+      const std::size_t line_index = line_of_board[i];
+      const std::size_t n = line.attach(board.wiring().name, [this, i, line_index, &board, &node](const std::uint8_t* data, std::size_t len, bool corrupted, std::int64_t end_ns) {
         if (corrupted) ++corrupted_bursts_;
+        const std::uint8_t* received = link_faults_->pass_rs485(i, line_index, data, len);
+        if (received == nullptr) return;
         board.set_now(end_ns);
-        node.rs485_receive(0, data, len);
+        node.rs485_receive(0, received, len);
       });
       line_[i] = line_of_board[i];
       line_node_[i] = n;
@@ -193,6 +200,20 @@ bool Plant::set_cable_connected(std::size_t board, bool can, bool connected) {
   }
   if (line_[board] == SIZE_MAX) return false;
   lines_[line_[board]]->set_attached(line_node_[board], connected);
+  return true;
+}
+
+bool Plant::set_can_transmit_fault(std::size_t board, bool on) {
+  if (can_node_[board] == SIZE_MAX) return false;
+  pcs_bus_->set_transmit_fault(can_node_[board], on);
+  return true;
+}
+
+bool Plant::set_can_babbling(std::size_t board, bool on) {
+  if (can_node_[board] == SIZE_MAX) return false;
+  bus::CanFrame babble;  // identifier 0, 8 zero bytes: wins every arbitration
+  babble.dlc = 8;
+  pcs_bus_->set_babbling(can_node_[board], on ? &babble : nullptr, event_ns_);
   return true;
 }
 

@@ -37,6 +37,7 @@
 #include "sim/firmware_node.hpp"
 #include "sim/firmware_params_file.hpp"
 #include "sim/firmware_plugin.hpp"
+#include "sim/link_faults.hpp"
 #include "sim/system_config.hpp"
 #include "stacksim/hal.h"
 
@@ -99,6 +100,16 @@ class Plant {
   // unplugged (connected false) or plugged back. False if the board has no
   // such connection.
   bool set_cable_connected(std::size_t board, bool can, bool connected);
+  // Link faults: losses and corruption of what boards receive, jammed lines.
+  LinkFaults& link_faults() { return *link_faults_; }
+  const LinkFaults& link_faults() const { return *link_faults_; }
+  // The board's CAN controller: bit errors on every frame it starts (it goes
+  // error-passive, then bus-off), or babbling (frame id 0 back to back).
+  // False if the board is not on the PCS bus.
+  bool set_can_transmit_fault(std::size_t board, bool on);
+  bool set_can_babbling(std::size_t board, bool on);
+  // The RS485 line the board is on; SIZE_MAX if none.
+  std::size_t line_of(std::size_t board) const { return line_[board]; }
   // Deliveries that were corrupted on an RS485 line (collisions).
   std::uint64_t corrupted_bursts() const { return corrupted_bursts_; }
 
@@ -124,6 +135,7 @@ class Plant {
   std::vector<std::unique_ptr<Rs485Link>> rs485_links_;
   // Per board: its node on the PCS bus, its line and node there (SIZE_MAX: none).
   std::vector<std::size_t> can_node_, line_, line_node_;
+  std::unique_ptr<LinkFaults> link_faults_;
   std::vector<std::vector<LedEvent>> led_events_;
   std::vector<LogLine> log_;
   std::uint64_t corrupted_bursts_ = 0;

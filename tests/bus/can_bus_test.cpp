@@ -258,5 +258,28 @@ TEST(CanBus, SteppedAdvanceDeliversExactlyWhatOneBigAdvanceDoes) {
   EXPECT_EQ(run(77'777), big);
 }
 
+// A babbling node (the link fault "babbling"): its frame goes out back to back,
+// each one starting at the end of the previous one (plus the intermission
+// counted in its bits), and a higher identifier never gets the bus until it
+// stops; what it had queued is dropped.
+TEST(CanBus, ABabblingNodeStarvesTheBusUntilItStops) {
+  Rig rig(3);
+  const CanFrame babble = make_frame(0x000, 8);
+  const std::int64_t frame_ns = reference_frame_bits(babble) * kNsPerBitAt500k;
+  ASSERT_EQ(rig.bus.send(0, make_frame(0x100, 8), 0), CanBus::SendResult::kQueued);
+  rig.bus.set_babbling(0, &babble, 0);
+  EXPECT_EQ(rig.bus.send(0, make_frame(0x101, 8), 0), CanBus::SendResult::kQueueFull);
+  ASSERT_EQ(rig.bus.send(1, make_frame(0x351, 8), 0), CanBus::SendResult::kQueued);
+  rig.bus.advance(100 * frame_ns);
+  const auto at_two = rig.heard_by(2);
+  ASSERT_EQ(at_two.size(), 100u);
+  for (std::size_t k = 0; k < at_two.size(); ++k) EXPECT_EQ(at_two[k], (Heard{2, 0x000, static_cast<std::int64_t>(k + 1) * frame_ns}));
+  rig.bus.set_babbling(0, nullptr, 100 * frame_ns);
+  rig.bus.advance(102 * frame_ns);
+  const auto after = rig.heard_by(2);
+  ASSERT_EQ(after.size(), 101u);
+  EXPECT_EQ(after.back().id, 0x351u);  // node 1's frame, queued all along
+}
+
 }  // namespace
 }  // namespace stacksim::bus
