@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_common.hpp"
@@ -145,6 +147,7 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   const fs::path out_dir = out.empty() ? fs::path("out") / fs::path(file).stem() : fs::path(out);
   stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr,
                                     inverter ? &*inverter : nullptr, pcs_dbc ? &*pcs_dbc : nullptr, logs};
+  options.progress = isatty(STDERR_FILENO) != 0;
   const auto outcome = stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());

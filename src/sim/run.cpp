@@ -17,6 +17,7 @@
 #include "sim/inverter_output.hpp"
 #include "sim/inverter_setup.hpp"
 #include "sim/plant.hpp"
+#include "sim/progress.hpp"
 #include "sim/replay.hpp"
 #include "sim/model_files.hpp"
 #include "sim/observation.hpp"
@@ -218,7 +219,10 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   std::size_t last_step = step_column();
   const double dt_s = static_cast<double>(sc.step_ns) * 1e-9;
   std::int64_t now_ns = 0;
+  Progress progress(options.progress, sc.duration_ns, sc.step_ns, system.cell_count(),
+                    plant ? plant->board_count() : 0, sc.name);
   while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
+    progress.update(now_ns);
     if (player.waiting() && all_connected()) player.start(now_ns);
     for (const std::size_t event : injector.apply_due(now_ns)) judge.fault_started(event, now_ns, view);
     const double previous_A = terminals.current_A;
@@ -249,6 +253,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
       if (plant && now_ns - last_current_step_ns >= kCrossCheckSettle_ns) cross.compare(*plant, sampler);
     }
   }
+  progress.finish();
   player.stop(now_ns);
   if (now_ns % sc.record_ns != 0) {
     sampler.sample(terminals, true);

@@ -36,6 +36,8 @@ struct RunOptions {
   const protocol::Dbc* pcs_dbc = nullptr;
   // Buses recorded (Plant::bus_names); nullopt: every bus.
   std::optional<std::vector<std::string>> bus_logs = std::nullopt;
+  // A progress bar on stderr for long runs (the CLI: when it is a terminal).
+  bool progress = false;
   // A recorded log's PCS frames on the PCS bus instead of an inverter
   // (sim/replay.hpp, `stacksim replay`); null: none.
   LogReplayer* replayer = nullptr;

@@ -2,7 +2,9 @@
 // exit 0 when every expectation is met, 1 when one is missed (with the time
 // and what the probe read), 2 with every mistake of a broken timeline or
 // expectation at once and nothing written.
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -169,6 +171,28 @@ void expect_all_reported(VerdictCli& t, const std::vector<Broken>& cases) {
       EXPECT_THAT(r.err, HasSubstr(message)) << args[0];
     }
   }
+}
+
+// A long run shows a progress bar on a terminal (here a pseudo-terminal from
+// util-linux's `script`) and nothing when stderr is a file.
+TEST_F(VerdictCli, ProgressBarOnATerminalOnly) {
+  const std::string long_run = R"({"format": "stacksim-scenario", "version": 1, "name": "long", "system": "gtx3000-h10",
+    "duration": "1h30m", "profile": [{"rest": "1h30m"}]})";
+  const fs::path file = write_file("long.json", long_run);
+  const Result quiet = run({"run", file.string(), "--out", (dir() / "q").string(), "--bus-logs", "none"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  ASSERT_EQ(std::system("command -v script >/dev/null"), 0) << "util-linux's script is needed for a pseudo-terminal";
+  const fs::path typescript = dir() / "tty.out";
+  const std::string command = std::string("script -qec '") + STACKSIM_BINARY + " --data " + STACKSIM_DATA_DIR + " run " +
+                              file.string() + " --out " + (dir() / "t").string() + " --bus-logs none' " + typescript.string() +
+                              " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::ifstream in(typescript);
+  const std::string shown((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(shown, HasSubstr("\rlong ["));
+  EXPECT_THAT(shown, HasSubstr("50% 45m of 1h30m"));
+  EXPECT_THAT(shown, HasSubstr("\r\033[Kok long on gtx3000-h10"));
 }
 
 }  // namespace
