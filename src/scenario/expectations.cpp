@@ -41,6 +41,8 @@ const std::vector<ProbeSpec>& table() {
        "the unit's main power path (without unit: every unit's)"},
       {"led", std::nullopt, {"off", "red", "green", "yellow", "blue", "purple", "white"}, "led", false,
        "a front-panel LED's colour at the instant"},
+      {"led_flash", std::nullopt, {"red", "green", "yellow", "blue", "purple", "white"}, "led", false,
+       "a front-panel LED flashing in that colour, `on` then `off`, in its last whole cycle"},
       {"output", std::nullopt, {"on", "off"}, "output", false, "a board output: dry1, dry2, charge_block"},
       // The PCS bus, decoded through the protocol's DBC.
       {"can", std::nullopt, {}, "signal", true,
@@ -185,6 +187,14 @@ std::optional<Expectation> read_one(const JsonDocument& doc, const nlohmann::jso
   }
   if (reads_dbc_signal(*e.probe)) e.message = r.string("message", false).value_or("");
   read_condition(r, e);
+  if (std::string_view(e.probe->name) == "led_flash") {
+    for (const auto& [key, out] : {std::pair{"on", &e.on_ns}, std::pair{"off", &e.off_ns}}) {
+      if (const auto d = r.duration_ns(key, true)) {
+        if (*d <= 0) r.error(key, "expected a duration longer than 0s");
+        *out = *d;
+      }
+    }
+  }
   read_when(r, e, duration_ns, events);
   e.name = name.value_or(describe(e));
   r.finish();

@@ -49,6 +49,7 @@ struct Expectation {
   When when = When::kAlways;
   std::int64_t from_ns = 0, to_ns = 0;  // kBy: to; kDuring: [from, to]; kWithin: the window length in to_ns
   std::string after;        // kWithin: the timeline event it follows
+  std::int64_t on_ns = 0, off_ns = 0;  // "led_flash": the flash's on and off times
 };
 
 // Reads the "expect" array. `events` are the timeline's event names (for

@@ -1,6 +1,7 @@
 #include "sim/probes.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <string_view>
 
@@ -165,8 +166,8 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
     else error("diagnosis", "expected one of " + names(kDiagnoses) + ", got \"" + e.detail + "\"");
   } else if (is(e, "contactors")) {
     p.source_ = Source::kContactors;
-  } else if (is(e, "led")) {
-    p.source_ = Source::kLed;
+  } else if (is(e, "led") || is(e, "led_flash")) {
+    p.source_ = is(e, "led") ? Source::kLed : Source::kLedFlash;
     p.index_ = std::stoi(e.detail) - 1;
     if (p.index_ >= master->leds) {
       error("led", "expected an LED from 1 to " + std::to_string(master->leds) + " of the " +
@@ -192,6 +193,41 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
   }
   if (diags.size() != before) return std::nullopt;
   return p;
+}
+
+// The LED's last whole flash cycle: the last switch-on to the colour, the
+// switch-off before it and the switch-on before that. It matches when both
+// times are within one firmware tick of `on` and `off` and the LED is still
+// flashing (no longer than a cycle since the last switch-on).
+std::string Probe::flash(const ProbeView& v, bool describe) const {
+  constexpr std::int64_t kTolerance_ns = 20'000'000;
+  const auto& events = v.plant->led_events(v.plant->master(unit_));
+  std::int64_t times[3] = {0, 0, 0};  // on2, off1, on1 going back
+  int found = 0;
+  ssim_led_colour on_colour = SSIM_LED_OFF;
+  for (auto it = events.rbegin(); it != events.rend() && found < 3; ++it) {
+    if (it->led != index_) continue;
+    const bool lit = it->colour != SSIM_LED_OFF;
+    if (found == 0 && !lit) continue;  // switched off after the last switch-on: still the same cycle
+    if ((found != 1) != lit) break;    // on, off, on expected
+    if (found == 0) on_colour = it->colour;
+    else if (lit && it->colour != on_colour) break;
+    times[found++] = it->t_ns;
+  }
+  if (found < 3) return describe ? "not flashing" : "no";
+  const std::int64_t on_ns = times[1] - times[2], off_ns = times[0] - times[1];
+  const std::int64_t now_ns = v.physics.time_ns();
+  const char* colour = name_of(kColours, on_colour);
+  if (describe) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s %.2f s on / %.2f s off", colour, static_cast<double>(on_ns) * 1e-9,
+                  static_cast<double>(off_ns) * 1e-9);
+    return buf;
+  }
+  const Expectation& e = *e_;
+  const bool matches = std::llabs(on_ns - e.on_ns) <= kTolerance_ns && std::llabs(off_ns - e.off_ns) <= kTolerance_ns &&
+                       now_ns - times[0] <= e.on_ns + e.off_ns + kTolerance_ns;
+  return matches ? colour : "no";
 }
 
 std::optional<double> Probe::number(const ProbeView& v) const {
@@ -263,6 +299,7 @@ std::string Probe::state(const ProbeView& v) const {
       const hw::Board& b = v.plant->board(v.plant->master(unit_));
       return name_of(kColours, b.led(static_cast<std::uint16_t>(index_)));
     }
+    case Source::kLedFlash: return flash(v, false);
     case Source::kOutput: {
       const hw::Board& b = v.plant->board(v.plant->master(unit_));
       return b.output(static_cast<ssim_output>(index_)) ? "on" : "off";
@@ -290,6 +327,7 @@ bool Probe::holds(const ProbeView& v) const {
 
 std::string Probe::reading(const ProbeView& v) const {
   const Expectation& e = *e_;
+  if (source_ == Source::kLedFlash) return flash(v, true);
   if (e.compare == Expectation::Compare::kIs) return state(v);
   const auto x = number(v);
   if (!x) return source_ == Source::kCan ? "nothing (no such frame on the bus yet)" : "nothing (no status from the firmware)";

@@ -48,7 +48,8 @@ class Probe {
   std::string reading(const ProbeView& v) const;
 
  private:
-  enum class Source { kPhysics, kStatus, kBits, kContactors, kLed, kOutput, kCan };
+  enum class Source { kPhysics, kStatus, kBits, kContactors, kLed, kLedFlash, kOutput, kCan };
+  std::string flash(const ProbeView& v, bool describe) const;
   bool resolve_can(const protocol::Dbc& dbc, std::string& error);
   std::optional<double> number(const ProbeView& v) const;  // base units; nullopt: nothing to read
   std::string state(const ProbeView& v) const;

@@ -86,6 +86,20 @@ TEST_F(VerdictCli, MissedExpectationExitsOneAndSaysWhenAndWhat) {
   EXPECT_DOUBLE_EQ(s["expectations"][1]["at_s"].get<double>(), 0.01);
 }
 
+// LED flash patterns (GTX3000 manual 5.3.2: standby is L5 green, flash 1 =
+// 0.25 s on / 3.75 s off): the right pattern is met, flash 2 is missed and
+// the report says what the LED did.
+TEST_F(VerdictCli, LedFlashPatternsAreMeasured) {
+  const std::string sc = R"({"format": "stacksim-scenario", "version": 1, "name": "led", "system": "gtx3000-h4",
+    "duration": "1m", "profile": [{"rest": "1m"}], "expect": [
+    {"name": "flash 1", "probe": "led_flash", "led": 5, "is": "green", "on": "250ms", "off": "3750ms", "during": ["50s", "1m"]},
+    {"name": "flash 2", "probe": "led_flash", "led": 5, "is": "green", "on": "500ms", "off": "500ms", "by": "1m"}]})";
+  const Result r = stacksim({"run", write("s.json", sc).string(), "--out", (dir_ / "out").string(), "--bus-logs", "none"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("1 of 2 expectations met"));
+  EXPECT_THAT(r.out, HasSubstr("missed at 1m: flash 2 (not at 1m; it read green 0.25 s on / 3.75 s off)"));
+}
+
 struct Broken {
   const char* timeline;
   const char* expect;
