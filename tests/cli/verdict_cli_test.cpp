@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -98,6 +99,44 @@ TEST_F(VerdictCli, LedFlashPatternsAreMeasured) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("1 of 2 expectations met"));
   EXPECT_THAT(r.out, HasSubstr("missed at 1m: flash 2 (not at 1m; it read green 0.25 s on / 3.75 s off)"));
+}
+
+// Every time rule, met and missed, on one run whose truth is known: the
+// loose thermistor at 2 min raises temp_sensor; the string discharges at 10 A
+// from 50 % SOC, so no cell comes near 3.0 V or 3.65 V.
+TEST_F(VerdictCli, EveryTimeRuleIsMetAndMissedAtItsInstant) {
+  const fs::path out = dir_ / "out";
+  const Result r = stacksim({"run", write("s.json", scenario(kLoose, R"(
+      {"name": "by met", "probe": "fault", "diagnosis": "temp_sensor", "is": "raised", "by": "2m30s"},
+      {"name": "by missed", "probe": "fault", "diagnosis": "temp_sensor", "is": "raised", "by": "1m30s"},
+      {"name": "within met", "probe": "fault", "diagnosis": "temp_sensor", "is": "raised", "within": "10s", "after": "loose NTC"},
+      {"name": "within missed", "probe": "cell_voltage_max", "above": "3.65V", "within": "10s", "after": "loose NTC"},
+      {"name": "during met", "probe": "fault", "diagnosis": "temp_sensor", "is": "clear", "during": ["1m", "2m"]},
+      {"name": "during missed", "probe": "fault", "diagnosis": "temp_sensor", "is": "clear", "during": ["1m", "3m"]},
+      {"name": "always met", "probe": "cell_voltage_max", "below": "3.65V", "always": true},
+      {"name": "always missed", "probe": "fault", "diagnosis": "temp_sensor", "is": "clear", "always": true},
+      {"name": "never met", "probe": "cell_voltage_min", "below": "3.0V", "never": true},
+      {"name": "never missed", "probe": "fault", "diagnosis": "temp_sensor", "is": "raised", "never": true})"))
+                                                 .string(),
+                             "--out", out.string(), "--bus-logs", "none"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::ifstream in(out / "summary.json");
+  const auto s = nlohmann::json::parse(in);
+  std::map<std::string, std::pair<std::string, double>> got;
+  for (const auto& e : s["expectations"]) got[e["name"]] = {e["result"], e["at_s"].get<double>()};
+  // The diagnosis is first seen at t_d, a little after the fault at 120 s.
+  const double t_d = got["within met"].second;
+  EXPECT_GT(t_d, 120.0);
+  EXPECT_LT(t_d, 130.0);
+  EXPECT_EQ(got["by met"], (std::pair<std::string, double>{"met", t_d}));         // holds at 2m30s, since t_d
+  EXPECT_EQ(got["by missed"], (std::pair<std::string, double>{"missed", 90.0}));  // not at 1m30s
+  EXPECT_EQ(got["within missed"], (std::pair<std::string, double>{"missed", 130.0}));
+  EXPECT_EQ(got["during met"], (std::pair<std::string, double>{"met", 120.0}));
+  EXPECT_EQ(got["during missed"], (std::pair<std::string, double>{"missed", t_d}));
+  EXPECT_EQ(got["always met"], (std::pair<std::string, double>{"met", 180.0}));   // the end of the run
+  EXPECT_EQ(got["always missed"], (std::pair<std::string, double>{"missed", t_d}));
+  EXPECT_EQ(got["never met"], (std::pair<std::string, double>{"met", 180.0}));
+  EXPECT_EQ(got["never missed"], (std::pair<std::string, double>{"missed", t_d}));
 }
 
 struct Broken {
