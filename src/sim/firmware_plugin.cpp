@@ -2,9 +2,25 @@
 
 #include <dlfcn.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "firmware/reference.hpp"
+#include "util/sha256.hpp"
 
 namespace stacksim::sim {
+namespace {
+
+// "" if the file cannot be read (the library was loaded, so it exists).
+std::string file_sha256(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return sha256_hex(bytes.str());
+}
+
+}  // namespace
 
 std::string descriptor_problem(const ssim_firmware* d) {
   if (d == nullptr) return "the entry point returned no descriptor";
@@ -58,11 +74,13 @@ std::optional<FirmwareImage> load_firmware_plugin(const std::filesystem::path& p
     error = path.string() + ": " + problem;
     return std::nullopt;
   }
-  return FirmwareImage{descriptor, std::move(library), path.string()};
+  return FirmwareImage{descriptor, std::move(library), path.string(), file_sha256(path)};
 }
 
 FirmwareImage builtin_firmware() {
-  return FirmwareImage{stacksim_reference_firmware(), nullptr, "built-in"};
+  // The program holding the built-in firmware does not change while it runs.
+  static const std::string program_sha256 = file_sha256("/proc/self/exe");
+  return FirmwareImage{stacksim_reference_firmware(), nullptr, "built-in", program_sha256};
 }
 
 }  // namespace stacksim::sim

@@ -16,6 +16,9 @@ struct FirmwareImage {
   const ssim_firmware* descriptor = nullptr;
   std::shared_ptr<void> library;   // null for a statically linked firmware
   std::string origin;              // "built-in" or the library's path
+  // SHA-256 of the file the firmware came from: the library, or for the
+  // built-in firmware the stacksim program itself. Which build ran, exactly.
+  std::string sha256;
 };
 
 // Problems with a descriptor, whichever way it was obtained: a wrong ABI

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,13 @@ TEST_F(PluginCli, MinimalCFirmwareRunsFromTheCommandLine) {
   EXPECT_EQ(fw["name"], "minimal-c-example");
   EXPECT_EQ(fw["version"], "1.0.0");
   EXPECT_EQ(fw["origin"], MINIMAL_FW);
+  // The plugin file's SHA-256, as coreutils' sha256sum computes it.
+  const fs::path sum = dir_ / "sha256sum.txt";
+  std::string command = "sha256sum ";
+  command += MINIMAL_FW;
+  command += " > " + sum.string();
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(fw["sha256"], read_file(sum).substr(0, 64));
   EXPECT_EQ(s["bms"]["units"][0]["path_closed"], true);
   EXPECT_EQ(s["bms"]["units"][0]["state"], "standby");
   // The load ran through the path the plugin closed: 64 A for 20 s.
@@ -173,16 +181,22 @@ TEST_F(PluginCli, ReferencePluginGivesTheBytesOfTheBuiltInFirmware) {
     SCOPED_TRACE(other.filename().string());
     EXPECT_TRUE(read_file(other / "signals.csv") == csv);
     EXPECT_TRUE(read_file(other / "firmware.log") == read_file(builtin / "firmware.log"));
-    // summary.json: equal once each plugin's origin reads "built-in".
-    std::string summary = read_file(other / "summary.json");
-    const std::string origin = "\"origin\": \"" + ref + "\"";
+    // summary.json: equal once each plugin's origin reads "built-in" and the
+    // file hashes (the plugin's, the program's) are set aside.
+    nlohmann::json summary = nlohmann::json::parse(read_file(other / "summary.json"));
+    nlohmann::json expected = nlohmann::json::parse(read_file(builtin / "summary.json"));
     std::size_t replaced = 0;
-    for (auto at = summary.find(origin); at != std::string::npos; at = summary.find(origin, at)) {
-      summary.replace(at, origin.size(), "\"origin\": \"built-in\"");
-      ++replaced;
+    for (auto& fw : summary["bms"]["firmware"]) {
+      if (fw["origin"] == ref) {
+        fw["origin"] = "built-in";
+        ++replaced;
+      }
+      EXPECT_EQ(fw["sha256"].get<std::string>().size(), 64u);
+      fw["sha256"] = "";
     }
+    for (auto& fw : expected["bms"]["firmware"]) fw["sha256"] = "";
     EXPECT_EQ(replaced, other == plugin ? 2u : 1u);
-    EXPECT_TRUE(summary == read_file(builtin / "summary.json"));
+    EXPECT_TRUE(summary == expected);
   }
   const nlohmann::json s = nlohmann::json::parse(read_file(plugin / "summary.json"));
   ASSERT_EQ(s["bms"]["firmware"].size(), 2u);
