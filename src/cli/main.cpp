@@ -262,6 +262,9 @@ int main(int argc, char** argv) {
   test->add_option("--compare", test_options.compare,
                    "An earlier --out folder: report each run's first frame and verdicts that differ from it");
   test->add_option("--bus-logs", test_options.bus_logs, "Buses each run records: all (default), none, or names");
+  test->add_option("--firmware", test_options.firmware,
+                   "ROLE=PATH.so: your firmware plugin on that role in every scenario whose system has the role")
+      ->allow_extra_args(false);
 
   stacksim::cli::ReplayOptions replay_options;
   CLI::App* replay = stacksim::cli::add_replay_command(app, replay_options);

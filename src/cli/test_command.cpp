@@ -10,12 +10,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "cli/cli_common.hpp"
+#include "scenario/scenario.hpp"
+#include "sim/bms_setup.hpp"
+#include "sim/run.hpp"
 #include "suite/case_result.hpp"
 #include "suite/compare.hpp"
 #include "suite/suite.hpp"
@@ -35,11 +39,33 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
+// The --firmware options whose role the scenario's system has. A scenario
+// that cannot be read gets them all: its own run reports what is wrong.
+std::vector<std::string> firmware_for(const suite::Entry& e, const std::vector<std::string>& firmware,
+                                      const fs::path& data) {
+  if (firmware.empty()) return firmware;
+  Diagnostics ignored;
+  const auto sc = scenario::load_scenario(e.file, ignored);
+  const auto system = sc ? sim::resolve_system(*sc, data, ignored) : std::nullopt;
+  if (!system) return firmware;
+  const std::vector<std::string> roles = sim::roles_of(*system);
+  std::vector<std::string> out;
+  for (const std::string& f : firmware) {
+    const std::string role = f.substr(0, f.find('='));
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) out.push_back(f);
+  }
+  return out;
+}
+
 // Starts `stacksim run` for one scenario, its stdout and stderr into `log`.
 pid_t spawn_run(const suite::Entry& e, const fs::path& dir, const fs::path& log, const TestOptions& o,
                 const fs::path& data) {
   std::vector<std::string> args = {"/proc/self/exe", "--data", data.string(), "run", e.file.string(),
                                    "--out", dir.string(), "--bus-logs", o.bus_logs};
+  for (const std::string& f : firmware_for(e, o.firmware, data)) {
+    args.push_back("--firmware");
+    args.push_back(f);
+  }
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -17,6 +17,9 @@ struct TestOptions {
   std::string shard;          // "K/N"; empty: the whole suite
   std::string compare;        // a reference output folder of an earlier `stacksim test`
   std::string bus_logs = "all";
+  // ROLE=PATH.so, passed to each run whose system has that role (the others
+  // run the built-in firmware for it).
+  std::vector<std::string> firmware;
 };
 
 // Exit code: 0 every scenario passed (and matched the reference), 1 some

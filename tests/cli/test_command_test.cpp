@@ -8,6 +8,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
 
@@ -128,6 +129,27 @@ TEST_F(TestCommand, MissingPathIsInvalidInput) {
   const Result r = stacksim({"test", (dir_ / "nowhere").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("nowhere: expected a scenario file or a directory of them; it does not exist"));
+}
+
+// --firmware goes to every scenario whose system has the role: the pack
+// scenario runs the plugin, the GTX3000 one (bcu and module roles) the
+// built-in firmware, and both are judged as usual.
+TEST_F(TestCommand, FirmwareGoesToTheScenariosWithThatRole) {
+  const fs::path suite = dir_ / "mixed";
+  fs::create_directories(suite);
+  std::ofstream(suite / "hv.json") << scenario("hv", "-10A", kDiagnosed);
+  std::ofstream(suite / "lv.json") << R"({"format": "stacksim-scenario", "version": 1, "name": "lv",
+    "system": "gtx5000-x1", "duration": "1m", "profile": [{"rest": "1m"}],
+    "expect": [{"probe": "state", "is": "standby", "during": ["30s", "1m"]}]})";
+  const fs::path out = dir_ / "out";
+  const Result r = stacksim({"test", suite.string(), "--out", out.string(), "--firmware", std::string("pack=") + REFERENCE_FW});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto origin = [&](const char* name) {
+    std::ifstream in(out / name / "summary.json");
+    return nlohmann::json::parse(in)["bms"]["firmware"][0]["origin"].get<std::string>();
+  };
+  EXPECT_EQ(origin("lv"), REFERENCE_FW);
+  EXPECT_EQ(origin("hv"), "built-in");
 }
 
 }  // namespace
