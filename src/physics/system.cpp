@@ -187,6 +187,18 @@ void PhysicsSystem::set_branch_temperature_C(std::size_t b, double temperature_C
   refresh_thevenin();
 }
 
+void PhysicsSystem::set_module_soc(std::size_t m, double soc) {
+  set_cells_soc(modules_[m].first_cell, modules_[m].cells, soc);
+}
+
+void PhysicsSystem::set_module_temperature_C(std::size_t m, double temperature_C) {
+  const ModuleInfo& mi = modules_[m];
+  for (std::size_t c = mi.first_cell; c < mi.first_cell + mi.cells; ++c) cells_.temperature_C[c] = temperature_C;
+  module_temperature_C_[m] = temperature_C;
+  refresh_coefficients();
+  refresh_thevenin();
+}
+
 void PhysicsSystem::set_ambient_C(double temperature_C) {
   std::fill(module_ambient_C_.begin(), module_ambient_C_.end(), temperature_C);
 }

@@ -96,6 +96,9 @@ class PhysicsSystem {
   void set_branch_soc(std::size_t branch, double soc);
   void set_cell_soc(std::size_t cell, double soc);
   void set_branch_temperature_C(std::size_t branch, double temperature_C);
+  // One module of a string (its cells, and its housing for the temperature).
+  void set_module_soc(std::size_t module, double soc);
+  void set_module_temperature_C(std::size_t module, double temperature_C);
   void set_ambient_C(double temperature_C);
   void set_module_ambient_C(std::size_t module, double temperature_C);
   // Faults of a scenario's timeline: a soft internal short drawing `amps`

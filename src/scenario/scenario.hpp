@@ -54,9 +54,17 @@ struct ProfileStep {
   std::string pointer;    // where it was written, for reports
 };
 
+struct InitialModule {
+  std::optional<double> soc;
+  std::optional<double> temperature_C;
+};
+
 struct InitialUnit {
   std::optional<double> soc;
   std::optional<double> temperature_C;
+  // Empty, or one per module of the string (GTX3000); each overrides the unit's.
+  std::vector<InitialModule> modules;
+  std::string pointer;
 };
 
 // The BMS side of a run.

@@ -207,9 +207,27 @@ void read_initial(const Reader& rd, ObjectReader& top, Scenario& s) {
       for (std::size_t i = 0; i < units->size(); ++i) {
         ObjectReader u(rd.doc, (*units)[i], json_pointer_append(up, i), rd.diags);
         InitialUnit iu;
+        iu.pointer = json_pointer_append(up, i);
         if (auto q = u.quantity("soc", Dimension::kRatio, false, 0.0, 1.0)) iu.soc = q->value;
         if (auto q = u.quantity("temperature", Dimension::kTemperature, false, -40.0, 80.0)) {
           iu.temperature_C = q->value;
+        }
+        if (const nlohmann::json* modules = u.child("modules", false)) {
+          const std::string mp = u.pointer_of("modules");
+          if (!modules->is_array() || modules->empty()) {
+            rd.doc.error(rd.diags, mp, "expected a non-empty array with one object per module of the string");
+          } else {
+            for (std::size_t k = 0; k < modules->size(); ++k) {
+              ObjectReader m(rd.doc, (*modules)[k], json_pointer_append(mp, k), rd.diags);
+              InitialModule im;
+              if (auto q = m.quantity("soc", Dimension::kRatio, false, 0.0, 1.0)) im.soc = q->value;
+              if (auto q = m.quantity("temperature", Dimension::kTemperature, false, -40.0, 80.0)) {
+                im.temperature_C = q->value;
+              }
+              m.finish();
+              iu.modules.push_back(im);
+            }
+          }
         }
         u.finish();
         s.units.push_back(iu);

@@ -63,6 +63,11 @@ void initialise(physics::PhysicsSystem& system, const scenario::Scenario& sc) {
     const scenario::InitialUnit unit = b < sc.units.size() ? sc.units[b] : scenario::InitialUnit{};
     system.set_branch_soc(b, unit.soc.value_or(sc.initial_soc));
     system.set_branch_temperature_C(b, unit.temperature_C.value_or(sc.initial_temperature_C));
+    for (std::size_t k = 0; k < unit.modules.size(); ++k) {
+      const std::size_t m = system.branch(b).first_module + k;
+      if (unit.modules[k].soc) system.set_module_soc(m, *unit.modules[k].soc);
+      if (unit.modules[k].temperature_C) system.set_module_temperature_C(m, *unit.modules[k].temperature_C);
+    }
   }
   system.set_hysteresis(sc.initial_hysteresis);
 }
@@ -95,6 +100,16 @@ std::optional<SystemConfig> resolve_system(const scenario::Scenario& sc,
                     "expected " + std::to_string(config->units) + " entries, one per unit of " +
                         config->name + ", got " + std::to_string(sc.units.size()));
     return std::nullopt;
+  }
+  for (const scenario::InitialUnit& u : sc.units) {
+    if (!u.modules.empty() && u.modules.size() != config->modules_per_unit) {
+      sc.source.error(diags, json_pointer_append(u.pointer, "modules"),
+                      config->product.kind == ProductKind::kHvString
+                          ? "expected " + std::to_string(config->modules_per_unit) + " entries, one per module of a " +
+                                config->name + " string, got " + std::to_string(u.modules.size())
+                          : "expected no modules: a " + config->product.name + " pack is one module (give the unit's soc)");
+      return std::nullopt;
+    }
   }
   return config;
 }

@@ -139,6 +139,26 @@ TEST_F(VerdictCli, EveryTimeRuleIsMetAndMissedAtItsInstant) {
   EXPECT_EQ(got["never missed"], (std::pair<std::string, double>{"missed", t_d}));
 }
 
+// Initial SOC per module of a string: the string starts at their
+// charge-weighted mean (equal modules: the plain mean), and its lowest and
+// highest cells are those of the emptiest and fullest module.
+TEST_F(VerdictCli, ModulesOfAStringCanStartAtTheirOwnSoc) {
+  const std::string sc = R"({"format": "stacksim-scenario", "version": 1, "name": "m", "system": "gtx3000-h4",
+    "duration": "10s", "bms": {"firmware": "none"}, "profile": [{"rest": "10s"}],
+    "initial": {"units": [{"soc": "50%", "modules": [{"soc": "60%"}, {}, {"soc": "30%"}, {}]}]}})";
+  const fs::path out = dir_ / "out";
+  const Result r = stacksim({"run", write("m.json", sc).string(), "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out / "summary.json");
+  const auto s = nlohmann::json::parse(in);
+  EXPECT_NEAR(s["units"][0]["soc_start_pct"].get<double>(), (60.0 + 50.0 + 30.0 + 50.0) / 4.0, 0.05);
+  const std::string bad = R"({"format": "stacksim-scenario", "version": 1, "name": "m", "system": "gtx3000-h4",
+    "duration": "10s", "profile": [{"rest": "10s"}], "initial": {"units": [{"modules": [{}, {}]}]}})";
+  const Result wrong = stacksim({"run", write("bad.json", bad).string(), "--out", (dir_ / "bad").string()});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_THAT(wrong.err, HasSubstr("/initial/units/0/modules: expected 4 entries, one per module of a gtx3000-h4 string, got 2"));
+}
+
 struct Broken {
   const char* timeline;
   const char* expect;
