@@ -508,8 +508,10 @@ TABLES = [
      "inverter"),
     ("docs/inverter.md '## Demand sources'", key_cells(inverter_md, "## Demand sources"),
      props(D["inverter"]["properties"]["site"]), "inverter.site"),
+    # The table also documents the keys of a units entry (soc, temperature, modules).
     ("docs/scenarios.md '## `initial`'", key_cells(scenarios_md, "## `initial`"),
-     props(schema["properties"]["initial"]), "initial"),
+     props(schema["properties"]["initial"]) | props(schema["properties"]["initial"]["properties"]["units"]["items"]),
+     "initial"),
     ("docs/scenarios.md '## Profile steps'", key_cells(scenarios_md, "## Profile steps"), props(D["profileStep"]),
      "profile steps"),
     ("docs/scenarios.md 'Stop conditions:'",
