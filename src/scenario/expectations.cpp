@@ -44,6 +44,11 @@ const std::vector<ProbeSpec>& table() {
       {"led_flash", std::nullopt, {"red", "green", "yellow", "blue", "purple", "white"}, "led", false,
        "a front-panel LED flashing in that colour, `on` then `off`, in its last whole cycle"},
       {"output", std::nullopt, {"on", "off"}, "output", false, "a board output: dry1, dry2, charge_block"},
+      // A GTX3000 module's last report to its BCU on the internal RS485 bus.
+      {"module_cell_voltage_max", D::kVoltage, {}, "module", false, "the highest cell voltage in the module's last report"},
+      {"module_cell_voltage_min", D::kVoltage, {}, "module", false, "the lowest cell voltage in the module's last report"},
+      {"module_temperature_max", D::kTemperature, {}, "module", false, "the highest temperature in the module's last report"},
+      {"module_temperature_min", D::kTemperature, {}, "module", false, "the lowest temperature in the module's last report"},
       // The PCS bus, decoded through the protocol's DBC.
       {"can", std::nullopt, {}, "signal", true,
        "the last value of a signal on the PCS bus, in the DBC's unit (plain number thresholds)"},
@@ -179,8 +184,8 @@ std::optional<Expectation> read_one(const JsonDocument& doc, const nlohmann::jso
   // A PCS-bus signal belongs to no unit: "unit" is then an unknown key.
   if (!reads_dbc_signal(*e.probe)) e.unit = static_cast<std::size_t>(r.integer("unit", false, 1, 1000).value_or(0));
   if (e.probe->detail_key != nullptr) {
-    if (std::string_view(e.probe->detail_key) == "led") {
-      if (auto led = r.integer("led", true, 1, 64)) e.detail = std::to_string(*led);
+    if (std::string_view(e.probe->detail_key) == "led" || std::string_view(e.probe->detail_key) == "module") {
+      if (auto n = r.integer(e.probe->detail_key, true, 1, 64)) e.detail = std::to_string(*n);
     } else {
       e.detail = r.string(e.probe->detail_key, true).value_or("");
     }

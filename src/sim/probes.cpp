@@ -1,5 +1,6 @@
 #include "sim/probes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -7,6 +8,7 @@
 
 #include "sim/bms_setup.hpp"
 #include "sim/can_watch.hpp"
+#include "sim/module_reports.hpp"
 #include "sim/plant.hpp"
 
 namespace stacksim::sim {
@@ -136,7 +138,8 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
   }
   const bool from_status = std::string_view(e.probe->name).starts_with("bms_") || is(e, "charge_limit") ||
                            is(e, "discharge_limit") || is(e, "state");
-  const bool physics_probe = e.probe->dimension && !from_status;
+  const bool module_report = std::string_view(e.probe->name).starts_with("module_");
+  const bool physics_probe = e.probe->dimension && !from_status && !module_report;
   if (physics_probe) {
     p.source_ = Source::kPhysics;
   } else if (bms == nullptr) {
@@ -172,6 +175,15 @@ std::optional<Probe> Probe::resolve(const Expectation& e, const SystemConfig& co
     if (p.index_ >= master->leds) {
       error("led", "expected an LED from 1 to " + std::to_string(master->leds) + " of the " +
                        (hv ? "BCU" : "pack") + ", got " + e.detail);
+    }
+  } else if (module_report) {
+    p.source_ = Source::kModuleReport;
+    p.index_ = std::stoi(e.detail);
+    if (!hv) {
+      error("probe", "expected a GTX3000 system: a " + config.product.name + " pack has no internal bus between boards");
+    } else if (static_cast<std::size_t>(p.index_) > config.modules_per_unit) {
+      error("module", "expected a module from 1 to " + std::to_string(config.modules_per_unit) + " of " + config.name +
+                          ", got " + e.detail);
     }
   } else if (is(e, "can")) {
     p.source_ = Source::kCan;
@@ -240,6 +252,20 @@ std::optional<double> Probe::number(const ProbeView& v) const {
     if (std::isnan(values[signal_])) return std::nullopt;
     return values[signal_];
   }
+  if (source_ == Source::kModuleReport) {
+    const fw::ibus::Report* r = v.reports ? v.reports->last(unit_, static_cast<std::uint8_t>(index_)) : nullptr;
+    if (r == nullptr) return std::nullopt;
+    const bool cells = is(e, "module_cell_voltage_max") || is(e, "module_cell_voltage_min");
+    const bool max = is(e, "module_cell_voltage_max") || is(e, "module_temperature_max");
+    const std::size_t n = cells ? r->cells : r->temps;
+    if (n == 0) return std::nullopt;
+    double best = cells ? r->cell_mV[0] : r->temp_dC[0];
+    for (std::size_t i = 1; i < n; ++i) {
+      const double x = cells ? r->cell_mV[i] : r->temp_dC[i];
+      best = max ? std::max(best, x) : std::min(best, x);
+    }
+    return cells ? best * 1e-3 : best * 0.1;
+  }
   if (source_ == Source::kStatus) {
     const hw::Board& b = v.plant->board(v.plant->master(unit_));
     if (!b.powered() || !b.last_status()) return std::nullopt;
@@ -305,7 +331,8 @@ std::string Probe::state(const ProbeView& v) const {
       return b.output(static_cast<ssim_output>(index_)) ? "on" : "off";
     }
     case Source::kPhysics:
-    case Source::kCan: break;
+    case Source::kCan:
+    case Source::kModuleReport: break;
   }
   return "";
 }
@@ -330,7 +357,11 @@ std::string Probe::reading(const ProbeView& v) const {
   if (source_ == Source::kLedFlash) return flash(v, true);
   if (e.compare == Expectation::Compare::kIs) return state(v);
   const auto x = number(v);
-  if (!x) return source_ == Source::kCan ? "nothing (no such frame on the bus yet)" : "nothing (no status from the firmware)";
+  if (!x) {
+    if (source_ == Source::kCan) return "nothing (no such frame on the bus yet)";
+    if (source_ == Source::kModuleReport) return "nothing (no report from the module yet)";
+    return "nothing (no status from the firmware)";
+  }
   if (!e.probe->dimension) return format(*x, "");
   switch (*e.probe->dimension) {
     case Dimension::kVoltage: return format(*x, "V");

@@ -31,6 +31,7 @@ struct ProbeView {
   const physics::TerminalResult& terminals;
   const Plant* plant;  // null without a BMS
   const class CanWatch* can = nullptr;  // the PCS bus; null if no probe reads it
+  const class ModuleReports* reports = nullptr;  // the internal RS485 buses; null if no probe reads them
 };
 
 class Probe {
@@ -42,13 +43,14 @@ class Probe {
                                       const BmsSetup* bms, const protocol::Dbc* pcs_dbc, const JsonDocument& source,
                                       Diagnostics& diags);
   bool reads_can() const { return source_ == Source::kCan; }
+  bool reads_module_reports() const { return source_ == Source::kModuleReport; }
 
   bool holds(const ProbeView& v) const;
   // What the probe reads now, with its unit ("3.671 V", "raised", "red").
   std::string reading(const ProbeView& v) const;
 
  private:
-  enum class Source { kPhysics, kStatus, kBits, kContactors, kLed, kLedFlash, kOutput, kCan };
+  enum class Source { kPhysics, kStatus, kBits, kContactors, kLed, kLedFlash, kOutput, kCan, kModuleReport };
   std::string flash(const ProbeView& v, bool describe) const;
   bool resolve_can(const protocol::Dbc& dbc, std::string& error);
   std::optional<double> number(const ProbeView& v) const;  // base units; nullopt: nothing to read

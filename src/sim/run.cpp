@@ -13,6 +13,7 @@
 #include "report/html_report.hpp"
 #include "sim/bus_recorder.hpp"
 #include "sim/can_watch.hpp"
+#include "sim/module_reports.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/inverter_output.hpp"
 #include "sim/inverter_setup.hpp"
@@ -164,6 +165,9 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     outcome.error = "the scenario's timeline or expectations do not fit the system:\n" + target_problems.format();
     return outcome;
   }
+  // Which buses the probes read, decided before the judge takes them.
+  const bool reads_module_reports =
+      std::any_of(probes->begin(), probes->end(), [](const Probe& p) { return p.reads_module_reports(); });
   FaultInjector injector(sc.timeline, system, plant.get());
   std::unique_ptr<CanWatch> can_watch;
   if (plant && std::any_of(probes->begin(), probes->end(), [](const Probe& p) { return p.reads_can(); })) {
@@ -198,7 +202,13 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   terminals.voltage_V /= static_cast<double>(system.branch_count());
   sampler.sample(terminals, true);
   const Observation& obs = sampler.observation();
-  const ProbeView view{system, sampler, terminals, plant.get(), can_watch.get()};
+  std::unique_ptr<ModuleReports> module_reports;
+  if (plant && config.product.kind == ProductKind::kHvString && reads_module_reports) {
+    std::vector<bus::Rs485Line*> lines;
+    for (std::size_t u = 0; u < plant->rs485_line_count(); ++u) lines.push_back(&plant->rs485_line(u));
+    module_reports = std::make_unique<ModuleReports>(std::move(lines));
+  }
+  const ProbeView view{system, sampler, terminals, plant.get(), can_watch.get(), module_reports.get()};
   summary.system.name = config.name;
   summary.system.soc_start = obs.soc;
   extremes(summary.system, obs.cells, true);
