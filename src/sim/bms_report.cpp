@@ -28,7 +28,7 @@ void CrossCheck::compare(const Plant& plant, const Sampler& sampler) {
 BmsSummary summarise_bms(Plant& plant, const BmsSetup& setup, const CrossCheck& cross) {
   BmsSummary s;
   const auto add = [&](const char* role, const FirmwareImage& image) {
-    s.firmware.push_back({role, image.descriptor->name, image.descriptor->version, image.origin, image.sha256});
+    s.firmware.push_back({role, image.descriptor->name, image.descriptor->version, image.origin, image.sha256, image.build_id});
   };
   bool hv = false, lv = false;
   for (std::size_t i = 0; i < plant.board_count(); ++i) {

@@ -1,6 +1,10 @@
 #include "sim/firmware_plugin.hpp"
 
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+
+#include <cstring>
 
 #include <fstream>
 #include <sstream>
@@ -18,6 +22,45 @@ std::string file_sha256(const std::filesystem::path& path) {
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return sha256_hex(bytes.str());
+}
+
+struct NoteSearch {
+  std::string hex;
+};
+
+// The GNU build ID note of the main program (the linker's hash of its
+// contents, `readelf -n` shows it); "" if it was linked without one.
+int find_build_id(dl_phdr_info* info, std::size_t, void* data) {
+  auto* search = static_cast<NoteSearch*>(data);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE) continue;
+    const auto* p = reinterpret_cast<const unsigned char*>(info->dlpi_addr + ph.p_vaddr);
+    const auto* end = p + ph.p_memsz;
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      ElfW(Nhdr) note;
+      std::memcpy(&note, p, sizeof note);
+      const unsigned char* name = p + sizeof note;
+      const unsigned char* desc = name + ((note.n_namesz + 3u) & ~3u);
+      if (desc + note.n_descsz > end) break;
+      if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+        static const char* digits = "0123456789abcdef";
+        for (std::size_t k = 0; k < note.n_descsz; ++k) {
+          search->hex += digits[desc[k] >> 4];
+          search->hex += digits[desc[k] & 15u];
+        }
+        return 1;
+      }
+      p = desc + ((note.n_descsz + 3u) & ~3u);
+    }
+  }
+  return 1;  // only the first object: the program itself
+}
+
+std::string program_build_id() {
+  NoteSearch search;
+  dl_iterate_phdr(find_build_id, &search);
+  return search.hex;
 }
 
 }  // namespace
@@ -74,13 +117,15 @@ std::optional<FirmwareImage> load_firmware_plugin(const std::filesystem::path& p
     error = path.string() + ": " + problem;
     return std::nullopt;
   }
-  return FirmwareImage{descriptor, std::move(library), path.string(), file_sha256(path)};
+  return FirmwareImage{descriptor, std::move(library), path.string(), file_sha256(path), ""};
 }
 
 FirmwareImage builtin_firmware() {
-  // The program holding the built-in firmware does not change while it runs.
-  static const std::string program_sha256 = file_sha256("/proc/self/exe");
-  return FirmwareImage{stacksim_reference_firmware(), nullptr, "built-in", program_sha256};
+  // The program holding the built-in firmware is identified by the hash the
+  // linker wrote into it, not by hashing the file: a sanitizer build is
+  // ~100 MB and every run would pay for it.
+  static const std::string build_id = program_build_id();
+  return FirmwareImage{stacksim_reference_firmware(), nullptr, "built-in", "", build_id};
 }
 
 }  // namespace stacksim::sim

@@ -16,9 +16,10 @@ struct FirmwareImage {
   const ssim_firmware* descriptor = nullptr;
   std::shared_ptr<void> library;   // null for a statically linked firmware
   std::string origin;              // "built-in" or the library's path
-  // SHA-256 of the file the firmware came from: the library, or for the
-  // built-in firmware the stacksim program itself. Which build ran, exactly.
+  // Which build ran, exactly: a plugin's SHA-256 (of the library file); for
+  // the built-in firmware the GNU build ID of the stacksim program.
   std::string sha256;
+  std::string build_id;
 };
 
 // Problems with a descriptor, whichever way it was obtained: a wrong ABI

@@ -58,7 +58,7 @@ struct BmsUnitEnd {
 
 struct BmsSummary {
   struct Firmware {
-    std::string role, name, version, origin, sha256;
+    std::string role, name, version, origin, sha256, build_id;
   };
   std::vector<Firmware> firmware;
   // Bit i of alarms / protections is row i of the product's protection table.

@@ -30,7 +30,7 @@ Json bms_json(const BmsSummary& b, const std::vector<UnitTotals>& totals) {
   for (const auto& f : b.firmware) {
     firmware.push_back({{"role", f.role}, {"name", f.name}, {"version", f.version},
                         {"origin", f.origin},
-                        {"sha256", f.sha256}});
+                        {f.sha256.empty() ? "build_id" : "sha256", f.sha256.empty() ? f.build_id : f.sha256}});
   }
   Json units = Json::array();
   for (std::size_t i = 0; i < b.units.size(); ++i) {

@@ -189,15 +189,25 @@ TEST_F(PluginCli, ReferencePluginGivesTheBytesOfTheBuiltInFirmware) {
     for (auto& fw : summary["bms"]["firmware"]) {
       if (fw["origin"] == ref) {
         fw["origin"] = "built-in";
+        EXPECT_EQ(fw["sha256"].get<std::string>().size(), 64u);
         ++replaced;
       }
-      EXPECT_EQ(fw["sha256"].get<std::string>().size(), 64u);
-      fw["sha256"] = "";
+      fw.erase("sha256");
+      fw.erase("build_id");
     }
-    for (auto& fw : expected["bms"]["firmware"]) fw["sha256"] = "";
+    for (auto& fw : expected["bms"]["firmware"]) fw.erase("build_id");
     EXPECT_EQ(replaced, other == plugin ? 2u : 1u);
     EXPECT_TRUE(summary == expected);
   }
+  // The built-in firmware is identified by the program's GNU build ID, as
+  // binutils' readelf shows it.
+  const fs::path notes = dir_ / "notes.txt";
+  ASSERT_EQ(std::system(("readelf -n " + std::string(STACKSIM_BINARY) + " > " + notes.string()).c_str()), 0);
+  const std::string text = read_file(notes);
+  const auto at = text.find("Build ID: ");
+  ASSERT_NE(at, std::string::npos);
+  const nlohmann::json b = nlohmann::json::parse(read_file(builtin / "summary.json"));
+  EXPECT_EQ(b["bms"]["firmware"][0]["build_id"], text.substr(at + 10, text.find('\n', at) - at - 10));
   const nlohmann::json s = nlohmann::json::parse(read_file(plugin / "summary.json"));
   ASSERT_EQ(s["bms"]["firmware"].size(), 2u);
   for (const auto& fw : s["bms"]["firmware"]) EXPECT_EQ(fw["origin"], ref);
