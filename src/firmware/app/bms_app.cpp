@@ -276,6 +276,7 @@ void BmsApp::update_leds(std::uint32_t now_ms) {
   view.soc_permille = soc_started_ ? soc_.soc_permille() : 0;
   view.coding = phase_ == Phase::kCoding;
   view.alarm = protection_.alarms() != 0;
+  view.failure = ((latched_faults_ | live_faults_) & advisory_faults_) != 0;
   LedColours colours{};
   leds_.render(view, now_ms, colours);
   for (int i = 0; i < leds_.count(); ++i) {

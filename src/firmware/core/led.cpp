@@ -195,6 +195,10 @@ void LedPanel::lfp65(const LedView& v, Drives& d) const {
       alm_flicker = true;
       break;
   }
+  if (v.failure) {
+    d[alm] = drive(alm_colour_, LedPattern::kSteady);
+    return;
+  }
   if (alm_flicker) {
     Drive dr = drive(alm_colour_, LedPattern::kFlicker);
     // On a shared RUN/ALM LED the flicker alternates with what RUN shows.

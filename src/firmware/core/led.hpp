@@ -47,6 +47,9 @@ struct LedView {
   std::uint16_t soc_permille = 0;
   bool coding = false;  // automatic address coding in progress
   bool alarm = false;   // lfp65: a condition its ALM shows by flickering
+  // lfp65: a failure its table shows with ALM on while the pack keeps running
+  // (an advisory diagnosis such as PCS communication loss).
+  bool failure = false;
 };
 
 using LedColours = std::array<ssim_led_colour, SSIM_MAX_LEDS>;
