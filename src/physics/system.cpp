@@ -171,6 +171,18 @@ void PhysicsSystem::scale_cell_capacity(std::size_t cell, double factor) {
   refresh_coefficients();
 }
 
+void PhysicsSystem::collapse_cell(std::size_t cell) {
+  const OcvTable& t = cell_type(cell).ocv;
+  // Below SOC 0 the kernel reads u = u(0) + slope(0) * SOC * intervals_per_soc.
+  const double u0_V = t.u_and_slope[0] + cells_.ocv_shift_V[cell];
+  const double slope_V = t.u_and_slope[1] * t.intervals_per_soc;
+  const double soc = slope_V > 0.0 ? -u0_V / slope_V : 0.0;
+  cells_.v1_V[cell] = 0.0;
+  cells_.v2_V[cell] = 0.0;
+  cells_.hyst[cell] = 0.0;
+  set_cells_soc(cell, 1, soc);
+}
+
 void PhysicsSystem::set_branch_soc(std::size_t b, double soc) {
   set_cells_soc(branches_[b].first_cell, branches_[b].cells, soc);
 }

@@ -106,6 +106,13 @@ class PhysicsSystem {
   // SOC, the charged fraction, is kept).
   void set_cell_leakage_A(std::size_t cell, double amps);
   void scale_cell_capacity(std::size_t cell, double factor);
+  // A 0 V cell (a cell that has shorted internally, or sat deeply
+  // over-discharged): its charge moves to where its open-circuit voltage,
+  // extrapolated below the OCV table at the end segment's slope (docs/
+  // physics.md 4.4), is 0 V, with its polarisation and hysteresis at rest.
+  // Charging lifts it along that slope; discharging reverses it, as a dead
+  // cell in a series string is driven negative.
+  void collapse_cell(std::size_t cell);
   // Hysteresis state in [-1, 1]: +1 after charging, -1 after discharging.
   void set_hysteresis(double h);
 

@@ -111,7 +111,7 @@ TEST(ParallelLink, CodesThreeBcusOverCanAndReassemblesTheirReports) {
   for (int i = 1; i < 3; ++i) {
     EXPECT_EQ(link[i].role(), ParallelLink::Role::kSlave);
     EXPECT_EQ(link[i].address(), i + 1);
-    EXPECT_TRUE(link[i].start_ordered());
+    EXPECT_EQ(link[i].start_orders(), 1u);
     EXPECT_FALSE(link[i].coding_failed_ordered());
     // The master has polled both and holds their summaries byte for byte.
     ASSERT_TRUE(link[0].unit_fresh(static_cast<std::size_t>(i + 1), 2000));

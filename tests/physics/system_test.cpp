@@ -147,6 +147,25 @@ TEST(ChargeCounting, AFadedCellKeepsItsSocAndMovesFaster) {
   EXPECT_NEAR(sys.cells().soc[0], 0.5 - 1.0 / 25.0, 1e-9);
 }
 
+// A 0 V cell (scenario fault zero_volt_cell): the OCV below the table
+// continues the end segment's slope, here (3.1 - 2.5) V / 0.05 = 12 V per unit
+// SOC, so the cell reads 0 V at SOC -2.5 / 12; 1 Ah (1 % of 100 Ah) in lifts
+// it 0.12 V, 2 Ah out from there reverses it to -0.12 V.
+TEST(ChargeCounting, ACollapsedCellRestsAtZeroVoltsAndFollowsTheEndSlope) {
+  SyntheticCell sc;
+  sc.ocv = Breakpoints{{0.0, 0.05, 1.0}, {2.5, 3.1, 3.4}};
+  PhysicsSystem sys(one_cell_layout(make_cell(sc)), 1);
+  sys.set_cell_soc(0, 0.5);
+  hold(sys, -50.0, 60.0, 1.0);  // polarised before the fault
+  sys.collapse_cell(0);
+  EXPECT_NEAR(sys.cells().soc[0], -2.5 / 12.0, 1e-12);
+  EXPECT_NEAR(hold(sys, 0.0, 1.0, 1.0).voltage_V, 0.0, 1e-9);
+  hold(sys, 10.0, 360.0, 1.0);
+  EXPECT_NEAR(hold(sys, 0.0, 2000.0, 1.0).voltage_V, 0.12, 1e-6);
+  hold(sys, -20.0, 360.0, 1.0);
+  EXPECT_NEAR(hold(sys, 0.0, 2000.0, 1.0).voltage_V, -0.12, 1e-6);
+}
+
 // --- Energy balance ---------------------------------------------------------------
 
 // Integral of V*I dt at the terminals = change of stored energy (enthalpy,

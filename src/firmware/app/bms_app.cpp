@@ -49,7 +49,10 @@ bool BmsApp::configure(const ssim_hal* hal, const ParamSet& params, std::int32_t
 void BmsApp::enter(Phase p, std::uint32_t now_ms) {
   phase_ = p;
   phase_since_ms_ = now_ms;
-  if (p == Phase::kSweepUp) leds_.start_startup_sweep(now_ms);
+  if (p == Phase::kSweepUp) {
+    leds_.start_startup_sweep(now_ms);
+    ++starts_;
+  }
   if (p == Phase::kSweepDown) {
     if (power_off_flicker_) {
       leds_.start_power_off_flicker(now_ms);

@@ -62,6 +62,8 @@ class BmsApp {
 
   // The role's part of start-up.
   Phase phase() const { return phase_; }
+  // Start-ups since power-on: each one codes the system again.
+  std::uint32_t starts() const { return starts_; }
   void coding_done(std::uint32_t now_ms, bool ok);
 
   ssim_bms_state state() const { return state_; }
@@ -118,6 +120,7 @@ class BmsApp {
   NvmRecord nvm_record_;
 
   Phase phase_ = Phase::kOff;
+  std::uint32_t starts_ = 0;
   std::uint32_t phase_since_ms_ = 0;
   ssim_bms_state state_ = SSIM_STATE_SHUTDOWN;
   LongPressButton::Event last_button_ = LongPressButton::Event::kNone;

@@ -27,6 +27,7 @@ bool PowerPath::closed_by_voltage(std::int32_t battery_mV, std::int32_t link_mV)
 void PowerPath::enter(State s, std::uint32_t now_ms) {
   state_ = s;
   entered_ms_ = now_ms;
+  link_low_timing_ = false;
 }
 
 void PowerPath::update(std::uint32_t now_ms, std::int32_t battery_mV, std::int32_t link_mV,
@@ -107,6 +108,17 @@ void PowerPath::update(std::uint32_t now_ms, std::int32_t battery_mV, std::int32
           (!feedback(SSIM_IN_POS_FEEDBACK) || !feedback(SSIM_IN_NEG_FEEDBACK))) {
         faults_ |= SSIM_FAULT_CONTACTOR_STUCK_OPEN;
         break;
+      }
+      if (!has_feedback_ && !closed_by_voltage(battery_mV, link_mV)) {
+        if (!link_low_timing_) {
+          link_low_timing_ = true;
+          link_low_since_ms_ = now_ms;
+        } else if (now_ms - link_low_since_ms_ >= config_.closed_link_ms) {
+          faults_ |= SSIM_FAULT_CONTACTOR_STUCK_OPEN;
+          break;
+        }
+      } else {
+        link_low_timing_ = false;
       }
       return;
     case State::kOpeningPositive:

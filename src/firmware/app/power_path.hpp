@@ -13,7 +13,9 @@
 // SSIM_E_RANGE for the feedback inputs) the voltages and the current stand in
 // for them: a path that should be closed must bring the link to the battery
 // voltage; a path that should be open must carry no current (more than
-// open_current_max_mA for open_current_ms means a welded / shorted switch).
+// open_current_max_mA for open_current_ms means a welded / shorted switch)
+// and a path that should be closed must keep the link there (closed_link_ms;
+// a relay that never closed: stuck open).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,10 @@ struct PowerPathConfig {
   std::int32_t precharge_min_battery_mV = 1000;
   std::int32_t open_current_max_mA = 3000;
   std::uint32_t open_current_ms = 1000;
+  // A closed path without contacts must hold the link at the battery
+  // voltage; below the pre-charge fraction this long means a relay that did
+  // not close (the pre-charge relay held the link until it opened).
+  std::uint32_t closed_link_ms = 1000;
 };
 
 class PowerPath {
@@ -69,6 +75,8 @@ class PowerPath {
   std::uint32_t faults_ = 0;
   bool has_feedback_ = true;
   bool open_current_timing_ = false;
+  bool link_low_timing_ = false;
+  std::uint32_t link_low_since_ms_ = 0;
   std::uint32_t open_current_since_ms_ = 0;
 };
 

@@ -90,6 +90,7 @@ void BcuBms::follow_start_up() {
     case BmsApp::Phase::kOff:
     case BmsApp::Phase::kSweepUp:
       if (poller_.phase() != ModulePoller::Phase::kIdle) poller_.stop();
+      coding_logged_ = false;
       return;
     case BmsApp::Phase::kCoding: {
       // The string's modules, and (on the master) the parallel BCUs at once.

@@ -3,9 +3,18 @@
 namespace stacksim::fw {
 
 void LinkFollower::follow(BmsApp& app, ParallelLink& link, std::uint32_t now_ms) {
+  // The boards stay powered through a shutdown (the coding lines hold the
+  // slaves up), so a master started again must code again.
+  if (app.starts() != starts_rearmed_) {
+    starts_rearmed_ = app.starts();
+    link.rearm();
+  }
   if (link.role() == ParallelLink::Role::kSlave) {
-    if (link.start_ordered() && !started_ && app.phase() == BmsApp::Phase::kOff) {
-      started_ = true;
+    // Each coding is one start order: a system stopped and started again from
+    // its master codes again and the slaves follow (GTX5000 manual 5.2.1).
+    if (link.start_orders() != starts_seen_ && app.phase() == BmsApp::Phase::kOff) {
+      starts_seen_ = link.start_orders();
+      stopped_ = false;
       app.start(now_ms);
     }
     if (link.shutdown_ordered() && !stopped_ && app.phase() != BmsApp::Phase::kOff) {

@@ -18,8 +18,9 @@ class LinkFollower {
   void follow(BmsApp& app, ParallelLink& link, std::uint32_t now_ms);
 
  private:
-  bool started_ = false;          // a slave's app started by the master's coding
-  bool stopped_ = false;          // a slave's app stopped by the master's order
+  std::uint32_t starts_rearmed_ = 0;  // this unit's own start-ups the link was rearmed for
+  std::uint32_t starts_seen_ = 0;  // the master's codings this slave has acted on
+  bool stopped_ = false;           // a slave's app stopped by the master's order
   bool stopping_slaves_ = false;  // a master waiting for its slaves before it stops
 };
 

@@ -124,6 +124,12 @@ void ParallelLink::start_coding(std::uint32_t now_ms) {
   send(ibus::kBroadcast, kCodeNext, &offered_, 1);
 }
 
+void ParallelLink::rearm() {
+  if (role_ == Role::kSlave) return;
+  coding_ = Coding::kIdle;
+  shutdown_order_ = false;
+}
+
 void ParallelLink::finish_coding(bool ok) {
   const std::uint8_t payload[2] = {units_, static_cast<std::uint8_t>(ok ? 1 : 0)};
   send(ibus::kBroadcast, kCodeEnd, payload, 2);
@@ -238,7 +244,7 @@ void ParallelLink::handle(const LinkMessage& f, std::uint32_t now_ms) {
     case kCodeEnd:
       if (role_ != Role::kSlave || f.length < 2) return;
       units_ = f.payload[0];
-      start_ordered_ = true;
+      ++start_orders_;
       coding_failed_ordered_ = f.payload[1] == 0;
       master_heard_ = true;
       master_heard_ms_ = now_ms;

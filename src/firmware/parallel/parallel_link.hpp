@@ -68,6 +68,9 @@ class ParallelLink {
   bool woken_by_link() const { return woken_by_link_; }
   // Chain master: code the chain (from the app's coding phase).
   void start_coding(std::uint32_t now_ms);
+  // A master (or a unit alone) starting again while its board stayed powered:
+  // code the chain afresh and stop ordering the slaves down.
+  void rearm();
   Coding coding() const { return coding_; }
 
   // Every 10 ms with this pack's own summary.
@@ -86,7 +89,9 @@ class ParallelLink {
   bool link_lost(std::uint32_t now_ms) const;
 
   // Slave: what the master ordered.
-  bool start_ordered() const { return start_ordered_; }
+  // Codings the master has finished since power-up: each one orders the
+  // slave to start (a restart of the system from the master codes again).
+  std::uint32_t start_orders() const { return start_orders_; }
   bool coding_failed_ordered() const { return coding_failed_ordered_; }
   bool shutdown_ordered() const { return shutdown_ordered_; }
   // Master: order every slave down; true once they all are (or are gone).
@@ -132,7 +137,8 @@ class ParallelLink {
   std::uint32_t master_heard_ms_ = 0;
   bool master_heard_ = false;
   PcsReport own_{};
-  bool start_ordered_ = false, coding_failed_ordered_ = false, shutdown_ordered_ = false;
+  std::uint32_t start_orders_ = 0;
+  bool coding_failed_ordered_ = false, shutdown_ordered_ = false;
   bool shutdown_order_ = false;
   // Pair.
   std::uint32_t power_on_ms_ = 0, last_hello_ms_ = 0;
