@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <system_error>
 
+#include "util/markup.hpp"
 #include "util/quantity.hpp"
 
 namespace stacksim::report {
@@ -20,25 +21,9 @@ std::string fixed(double value, int decimals) {
   return out;
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
+void append_escaped(std::string& out, std::string_view text) { append_markup_escaped(out, text); }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  append_escaped(out, text);
-  return out;
-}
+std::string html_escape(std::string_view text) { return markup_escape(text); }
 
 std::string format_time_s(double seconds) {
   if (!std::isfinite(seconds)) return "?";

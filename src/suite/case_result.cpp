@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/markup.hpp"
 #include "util/quantity.hpp"
 
 namespace stacksim::suite {
@@ -69,22 +70,7 @@ CaseResult read_case(const Entry& entry, int exit_code, std::string output, cons
   return r;
 }
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        // XML 1.0 allows no control characters but tab, CR and LF.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += '?';
-        else out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(const std::string& text) { return markup_escape(text); }
 
 std::string junit_xml(const std::vector<CaseResult>& results) {
   std::size_t failures = 0, errors = 0;
