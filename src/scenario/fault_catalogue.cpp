@@ -84,6 +84,11 @@ const std::vector<FaultSpec>& table() {
         {"loss", Dimension::kRatio, 0.0, 1.0, "each frame or burst the board receives is lost with probability `value`"},
         {"corruption", Dimension::kRatio, 0.0, 1.0,
          "each one arrives corrupted with probability `value` (RS485: a bit flipped; CAN: dropped by the receiver's CRC check)"},
+        // From 1 ns, the clock's resolution, to 10 s: past the firmware's
+        // internal-bus time-out (3 s), up to its PCS one (10 s), and what a
+        // board's queue holds of its busiest bus (sim/link_delay.hpp).
+        {"delay", Dimension::kTime, 1e-9, 10.0,
+         "each one reaches the board's controller or UART `value` after it arrived, in order (a slow gateway in its cable)"},
         {"bus_off", std::nullopt, 0.0, 0.0, "CAN: every frame the board starts meets a bit error, so it goes bus-off"},
         {"babbling", std::nullopt, 0.0, 0.0,
          "the board's transmitter jams the bus (CAN: identifier 0 back to back; RS485: every burst on the line corrupted)"}},

@@ -1,6 +1,7 @@
 #include "sim/fault_injector.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 
 #include "sim/bms_setup.hpp"
@@ -32,6 +33,10 @@ hw::SensorFault::Kind reading_fault(const FaultEvent& e) {
   if (mode_is(e, "intermittent")) return K::kIntermittent;
   return K::kNone;
 }
+
+// A duration value (in seconds, as every quantity's value) back on the
+// simulator's integer clock: it was parsed from whole nanoseconds, at least 1.
+std::int64_t delay_ns(const FaultEvent& e) { return std::llround(e.value * 1e9); }
 
 // Whether the event names a module board (GTX3000) rather than the unit's master.
 bool on_module_board(const FaultEvent& e) { return e.module != 0 && !physical(e); }
@@ -233,6 +238,8 @@ void FaultInjector::apply_link(const FaultEvent& e, bool on) {
   } else if (mode_is(e, "loss") || mode_is(e, "corruption")) {
     const double p = on ? e.value : 0.0;
     plant_->link_faults().set(board, can, mode_is(e, "loss") ? p : 0.0, mode_is(e, "corruption") ? p : 0.0);
+  } else if (mode_is(e, "delay")) {
+    plant_->link_delay().set(board, can, on ? delay_ns(e) : 0);
   } else if (mode_is(e, "bus_off")) {
     plant_->set_can_transmit_fault(board, on);
   } else if (can) {

@@ -142,14 +142,14 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
   std::vector<std::string> board_names;
   for (const auto& b : boards_) board_names.push_back(b->wiring().name);
   link_faults_ = std::make_unique<LinkFaults>(seed, std::move(board_names), lines_.size());
+  link_delay_ = std::make_unique<LinkDelay>(boards_.size());
   for (std::size_t i = 0; i < boards_.size(); ++i) {
     hw::Board& board = *boards_[i];
-    FirmwareNode& node = *nodes_[i];
     // Only the master pack's CAN port goes to the PCS in an LV system (the
     // manuals); every BCU sits on the CAN chain of the BCU link ports.
     const bool on_pcs_bus = hv || i == masters_.front();
     if (board.spec().can_ports > 0 && board.wiring().role != SSIM_ROLE_MODULE && on_pcs_bus) {
-      const std::size_t n = pcs_bus_->attach(board.wiring().name, [this, i, &board, &node](const bus::CanFrame& f, std::int64_t end_ns) {
+      const std::size_t n = pcs_bus_->attach(board.wiring().name, [this, i](const bus::CanFrame& f, std::int64_t end_ns) {
         if (!link_faults_->pass_can(i)) return;
         ssim_can_frame frame{};
         frame.id = f.id;
@@ -157,8 +157,9 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
         frame.rtr = f.rtr ? 1 : 0;
         frame.dlc = f.dlc;
         std::copy(f.data.begin(), f.data.end(), frame.data);
-        board.set_now(end_ns);
-        node.can_receive(0, frame);
+        // Lost or corrupted as it arrives; then, if delayed, held until due.
+        if (link_delay_->holds(i, true)) link_delay_->hold_can(i, frame, end_ns);
+        else deliver_can(i, frame, end_ns);
       });
       can_node_[i] = n;
       can_links_.push_back(std::make_unique<CanLink>(*pcs_bus_, n, event_ns_));
@@ -167,12 +168,12 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     if (board.spec().rs485_ports > 0 && line_of_board[i] != SIZE_MAX) {
       bus::Rs485Line& line = *lines_[line_of_board[i]];
       const std::size_t line_index = line_of_board[i];
-      const std::size_t n = line.attach(board.wiring().name, [this, i, line_index, &board, &node](const std::uint8_t* data, std::size_t len, bool corrupted, std::int64_t end_ns) {
+      const std::size_t n = line.attach(board.wiring().name, [this, i, line_index](const std::uint8_t* data, std::size_t len, bool corrupted, std::int64_t end_ns) {
         if (corrupted) ++corrupted_bursts_;
         const std::uint8_t* received = link_faults_->pass_rs485(i, line_index, data, len);
         if (received == nullptr) return;
-        board.set_now(end_ns);
-        node.rs485_receive(0, received, len);
+        if (link_delay_->holds(i, false)) link_delay_->hold_rs485(i, received, len, end_ns);
+        else deliver_rs485(i, received, len, end_ns);
       });
       line_[i] = line_of_board[i];
       line_node_[i] = n;
@@ -180,6 +181,16 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
       board.attach_rs485(0, rs485_links_.back().get());
     }
   }
+}
+
+void Plant::deliver_can(std::size_t board, const ssim_can_frame& frame, std::int64_t t_ns) {
+  boards_[board]->set_now(t_ns);
+  nodes_[board]->can_receive(0, frame);
+}
+
+void Plant::deliver_rs485(std::size_t board, const std::uint8_t* data, std::size_t len, std::int64_t t_ns) {
+  boards_[board]->set_now(t_ns);
+  nodes_[board]->rs485_receive(0, data, len);
 }
 
 std::vector<std::string> Plant::bus_names(const SystemConfig& config) {
@@ -287,13 +298,22 @@ void Plant::run_events(std::int64_t until_ns) {
       ticks_changed_ = false;
     }
     const std::int64_t tick_ns = next_tick_ns_;
-    const std::int64_t t = std::min(bus_ns, tick_ns);
+    const std::int64_t delayed_ns = link_delay_->next_due_ns();
+    const std::int64_t t = std::min({bus_ns, delayed_ns, tick_ns});
     if (t > until_ns) return;
     event_ns_ = t;
-    if (bus_ns <= tick_ns) {
+    if (bus_ns == t) {
       // What finished at t is received before the ticks due at t run.
       pcs_bus_->advance(t);
       for (auto& line : lines_) line->advance(t);
+      continue;
+    }
+    if (delayed_ns == t) {
+      // Delayed frames due at t too, after what the wires delivered at t.
+      while (auto d = link_delay_->pop_due(t)) {
+        if (d->can) deliver_can(d->board, d->frame, t);
+        else deliver_rs485(d->board, d->bytes.data(), d->bytes.size(), t);
+      }
       continue;
     }
     for (std::size_t i = 0; i < nodes_.size(); ++i) {

@@ -17,7 +17,8 @@
 //   1. boards update: power, actuators (contactors, balancing) -> physics
 //   2. physics steps; the DC link follows
 //   3. boards sample; then, in time order up to the end of the step, the buses
-//      deliver what has finished and the firmware ticks that are due run.
+//      deliver what has finished, delayed frames (link fault "delay") what is
+//      due, and the firmware ticks that are due run.
 // Firmware ticks whose period is shorter than the physics step see the
 // sensors as sampled at the end of the step (docs/firmware.md).
 #pragma once
@@ -37,6 +38,7 @@
 #include "sim/firmware_node.hpp"
 #include "sim/firmware_params_file.hpp"
 #include "sim/firmware_plugin.hpp"
+#include "sim/link_delay.hpp"
 #include "sim/link_faults.hpp"
 #include "sim/system_config.hpp"
 #include "stacksim/hal.h"
@@ -103,6 +105,9 @@ class Plant {
   // Link faults: losses and corruption of what boards receive, jammed lines.
   LinkFaults& link_faults() { return *link_faults_; }
   const LinkFaults& link_faults() const { return *link_faults_; }
+  // Link delays: what a board receives handed over later, in order.
+  LinkDelay& link_delay() { return *link_delay_; }
+  const LinkDelay& link_delay() const { return *link_delay_; }
   // The board's CAN controller: bit errors on every frame it starts (it goes
   // error-passive, then bus-off), or babbling (frame id 0 back to back).
   // False if the board is not on the PCS bus.
@@ -120,6 +125,9 @@ class Plant {
   void add_board(const hw::BoardSpec& spec, hw::BoardWiring wiring, const FirmwareImage& image);
   void wire_power(std::size_t index);
   void run_events(std::int64_t until_ns);
+  // Hands a frame or burst to the board's firmware at t_ns.
+  void deliver_can(std::size_t board, const ssim_can_frame& frame, std::int64_t t_ns);
+  void deliver_rs485(std::size_t board, const std::uint8_t* data, std::size_t len, std::int64_t t_ns);
 
   physics::PhysicsSystem& physics_;
   std::string product_;
@@ -136,6 +144,7 @@ class Plant {
   // Per board: its node on the PCS bus, its line and node there (SIZE_MAX: none).
   std::vector<std::size_t> can_node_, line_, line_node_;
   std::unique_ptr<LinkFaults> link_faults_;
+  std::unique_ptr<LinkDelay> link_delay_;
   std::vector<std::vector<LedEvent>> led_events_;
   std::vector<LogLine> log_;
   std::uint64_t corrupted_bursts_ = 0;

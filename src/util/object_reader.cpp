@@ -45,12 +45,13 @@ std::string format_number(double v) {
   return std::string(buffer, result.ptr);
 }
 
-// " between 0V and 1000V", " of at least 0V", or "" when unbounded.
-std::string range_text(double min, double max, std::string_view unit, double scale) {
+// " between 0V and 1000V", " of at least 0V", or "" when unbounded; `show`
+// writes one bound.
+template <typename Show>
+std::string range_text(double min, double max, Show show) {
   constexpr double kHuge = std::numeric_limits<double>::max();
   const bool has_min = std::isfinite(min) && min > -kHuge;
   const bool has_max = std::isfinite(max) && max < kHuge;
-  const auto show = [&](double v) { return format_number(v * scale) + std::string(unit); };
   if (has_min && has_max) return " between " + show(min) + " and " + show(max);
   if (has_min) return " of at least " + show(min);
   if (has_max) return " of at most " + show(max);
@@ -71,6 +72,14 @@ std::pair<std::string_view, double> base_unit(Dimension d) {
     case Dimension::kCharge: return {"Ah", 1.0};
   }
   return {"", 1.0};
+}
+
+// A bound as users write the quantity: durations in the duration syntax
+// ("1ns", "10s", "1d"; "1e-09s" would not parse), the others in the base unit.
+std::string show_quantity(double v, Dimension d) {
+  if (d == Dimension::kTime) return format_duration_ns(std::llround(v * 1e9));
+  const auto [unit, scale] = base_unit(d);
+  return format_number(v * scale) + std::string(unit);
 }
 
 std::string join(const auto& items) {
@@ -143,7 +152,7 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
 
 std::optional<double> ObjectReader::number(std::string_view key, bool required,
                                            double min, double max) {
-  const std::string expected = "a number" + range_text(min, max, "", 1.0);
+  const std::string expected = "a number" + range_text(min, max, format_number);
   const json* v = find(key, required, expected);
   if (v == nullptr) return std::nullopt;
   // is_number() is false for booleans, which nlohmann keeps apart.
@@ -204,9 +213,9 @@ std::optional<ParsedQuantity> ObjectReader::quantity(std::string_view key, Dimen
   // A C-rate is relative to a capacity only the caller knows, so its range is
   // the caller's to check.
   if (!q->c_rate && (q->value < min || q->value > max)) {
-    const auto [unit, scale] = base_unit(d);
-    error(key, "expected " + std::string(dimension_name(d)) +
-                   range_text(min, max, unit, scale) + ", got " + json_quoted(text));
+    const auto show = [d](double bound) { return show_quantity(bound, d); };
+    error(key, "expected " + std::string(dimension_name(d)) + range_text(min, max, show) + ", got " +
+                   json_quoted(text));
     return std::nullopt;
   }
   return q;

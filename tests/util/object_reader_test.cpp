@@ -180,6 +180,15 @@ TEST(ObjectReader, QuantityMessages) {
               r.quantity("k", Dimension::kResistance, true, 0.0, kInf);
             }),
             "expected a resistance of at least 0Ohm, got \"-1mOhm\"");
+  // Duration bounds in the syntax a user writes ("1e-09s" would not parse).
+  EXPECT_EQ(message_for("\"0s\"", [](ObjectReader& r) {
+              r.quantity("k", Dimension::kTime, true, 1e-9, 10.0);
+            }),
+            "expected a duration between 1ns and 10s, got \"0s\"");
+  EXPECT_EQ(message_for("\"100us\"", [](ObjectReader& r) {
+              r.quantity("k", Dimension::kTime, true, 0.001, 86400.0);
+            }),
+            "expected a duration between 1ms and 1d, got \"100us\"");
 }
 
 TEST(ObjectReader, QuantityValuesAndCRate) {
