@@ -20,7 +20,7 @@ bool mode_is(const FaultEvent& e, std::string_view mode) { return mode == e.mode
 // (its misbehaviour windows, set up with the inverter); the others act on a board.
 bool physical(const FaultEvent& e) {
   return is(e, "ambient") || is(e, "module_ambient") || is(e, "cell_soc") || is(e, "cell_capacity") ||
-         is(e, "cell_leakage") || is(e, "external_short") || is(e, "inverter");
+         is(e, "cell_leakage") || is(e, "zero_volt_cell") || is(e, "external_short") || is(e, "inverter");
 }
 
 hw::SensorFault::Kind reading_fault(const FaultEvent& e) {
@@ -213,12 +213,13 @@ void FaultInjector::apply(const FaultEvent& e, bool on, std::int64_t now_ns) {
     const std::size_t m = physics_.branch(e.unit - 1).first_module + (e.module == 0 ? 0 : e.module - 1);
     if (on) saved_C_[index] = physics_.module_ambient_C(m);
     physics_.set_module_ambient_C(m, on ? e.value : saved_C_[index]);
-  } else if (is(e, "cell_soc") || is(e, "cell_capacity") || is(e, "cell_leakage")) {
+  } else if (is(e, "cell_soc") || is(e, "cell_capacity") || is(e, "cell_leakage") || is(e, "zero_volt_cell")) {
     const physics::GroupInfo& g = physics_.group(group_of(e));
     for (std::size_t c = g.first_cell; c < g.first_cell + g.cells; ++c) {
       if (is(e, "cell_soc")) physics_.set_cell_soc(c, std::clamp(physics_.cells().soc[c] + e.value, 0.0, 1.0));
       if (is(e, "cell_capacity")) physics_.scale_cell_capacity(c, 1.0 - e.value);
       // A group's cells share the leak as they share a current.
+      if (is(e, "zero_volt_cell")) physics_.collapse_cell(c);
       if (is(e, "cell_leakage")) physics_.set_cell_leakage_A(c, e.value / static_cast<double>(g.cells));
     }
   } else if (is(e, "external_short")) {

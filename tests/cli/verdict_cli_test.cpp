@@ -173,7 +173,7 @@ void expect_all_reported(VerdictCli& t, const std::vector<Broken>& cases);
 TEST_F(VerdictCli, BrokenTimelinesAndExpectationsAreAllReported) {
   expect_all_reported(*this, {
       {R"({"at": "1m", "fault": "melted_busbar", "unit": 1})", "",
-       "/timeline/0/fault: expected one of ambient, module_ambient, cell_soc, cell_capacity, cell_leakage, external_short, temperature_sensor"},
+       "/timeline/0/fault: expected one of ambient, module_ambient, cell_soc, cell_capacity, cell_leakage, zero_volt_cell, external_short, temperature_sensor"},
       {R"({"at": "1m", "fault": "temperature_sensor", "unit": 1, "module": 2, "sensor": 1, "mode": "warm"})", "",
        "/timeline/0/mode: expected a mode of temperature_sensor: stuck, offset, drift, noise, delayed, intermittent, open, short, got \"warm\""},
       {R"({"at": "1m", "fault": "temperature_sensor", "unit": 1, "module": 1, "sensor": 1, "mode": "stuck", "value": "3.2V"})", "",
