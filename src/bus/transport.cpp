@@ -2,14 +2,39 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 
 namespace stacksim::bus {
 namespace {
 
 constexpr std::string_view kAccepted =
-    "expected virtual:NAME (NAME of a-z, 0-9, '_' and '-'); socketcan:, socketcand:, slcan:, serial: and pty: "
-    "come in a later release";
-constexpr std::array<std::string_view, 5> kLater = {"socketcan", "socketcand", "slcan", "serial", "pty"};
+    "expected virtual:NAME (NAME of a-z, 0-9, '_' and '-') or socketcand:ADDRESS:PORT (an IPv4 address or "
+    "localhost, a port 0-65535); socketcan:, slcan:, serial: and pty: come in a later release";
+constexpr std::array<std::string_view, 4> kLater = {"socketcan", "slcan", "serial", "pty"};
+
+// "ADDRESS:PORT": a dotted IPv4 address (or localhost) and a decimal port.
+bool valid_endpoint(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= text.size()) return false;
+  const std::string_view address = text.substr(0, colon), port = text.substr(colon + 1);
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  if (std::stoul(std::string(port)) > 65535) return false;
+  if (address == "localhost") return true;
+  int parts = 0;
+  std::size_t start = 0;
+  while (start <= address.size()) {
+    const std::size_t dot = std::min(address.find('.', start), address.size());
+    const std::string_view part = address.substr(start, dot - start);
+    if (part.empty() || part.size() > 3 ||
+        !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        std::stoul(std::string(part)) > 255) {
+      return false;
+    }
+    ++parts;
+    start = dot + 1;
+  }
+  return parts == 4;
+}
 
 bool valid_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -27,6 +52,11 @@ std::optional<TransportSpec> parse_transport(std::string_view spec, std::string&
     if (valid_name(rest)) return TransportSpec{std::string(kind), std::string(rest)};
     error = "bad transport '" + std::string(spec) + "': the name after 'virtual:' must be non-empty and use only " +
             "a-z, 0-9, '_' and '-'";
+    return std::nullopt;
+  }
+  if (colon != std::string_view::npos && kind == "socketcand") {
+    if (valid_endpoint(rest)) return TransportSpec{std::string(kind), std::string(rest)};
+    error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
     return std::nullopt;
   }
   if (colon != std::string_view::npos && std::find(kLater.begin(), kLater.end(), kind) != kLater.end()) {

@@ -1,6 +1,6 @@
 // Which medium a bus binding uses, chosen by a string (design.md, seam 3).
-// This release has only the in-process buses; the accepted forms are listed
-// in one place (kTransportForms) so later kinds register here.
+// The accepted forms are listed in one place (transport.cpp, kAccepted): the
+// in-process buses and the socketcand server (docs/serve.md).
 #pragma once
 
 #include <optional>
@@ -10,11 +10,12 @@
 namespace stacksim::bus {
 
 struct TransportSpec {
-  std::string kind;  // "virtual"
-  std::string name;  // the bus every binding with the same spec shares
+  std::string kind;  // "virtual", "socketcand"
+  std::string name;  // virtual: the bus every binding with the same spec shares; socketcand: "ADDRESS:PORT"
 };
 
-// Accepts "virtual:NAME" with NAME of [a-z0-9_-]+. On failure returns nullopt
+// Accepts "virtual:NAME" with NAME of [a-z0-9_-]+, and
+// "socketcand:ADDRESS:PORT" with a dotted IPv4 address or localhost. On failure returns nullopt
 // and sets error to a message naming the accepted forms.
 std::optional<TransportSpec> parse_transport(std::string_view spec, std::string& error);
 

@@ -22,11 +22,16 @@
 #include "sim/fault_injector.hpp"
 #include "sim/firmware_plugin.hpp"
 #include "sim/inverter_setup.hpp"
+#include "bus/transport.hpp"
+#include "serve/serve.hpp"
+#include "sim/model_files.hpp"
 #include "sim/plant.hpp"
+#include "sim/replay.hpp"
 #include "sim/probes.hpp"
 #include "sim/run.hpp"
 #include "sim/system_config.hpp"
 #include "util/diagnostics.hpp"
+#include "util/quantity.hpp"
 
 namespace {
 
@@ -120,15 +125,87 @@ std::optional<std::vector<std::string>> parse_bus_logs(const std::string& text,
   return names;
 }
 
+// `stacksim serve`'s own options (docs/serve.md); run_command without them is `stacksim run`.
+struct ServeCli {
+  std::vector<std::string> buses;  // NAME=SPEC
+  double speed = 1.0;
+  std::string duration;
+};
+
+// serve takes a system of configs/ as well as a scenario file: the defaults
+// of a scenario (as replay's), running for `duration` or a year.
+std::optional<stacksim::scenario::Scenario> serve_input(const std::string& input, const ServeCli& serve,
+                                                        const fs::path& data, Diagnostics& diags) {
+  std::optional<std::int64_t> duration;
+  if (!serve.duration.empty()) {
+    std::string error;
+    duration = stacksim::parse_duration_ns(serve.duration, &error);
+    if (!duration || *duration <= 0) {
+      diags.add("--duration", "", {}, duration ? "expected a duration longer than 0" : error);
+      return std::nullopt;
+    }
+  }
+  std::optional<stacksim::scenario::Scenario> sc;
+  if (input.size() < 5 || input.substr(input.size() - 5) != ".json") {
+    if (!stacksim::sim::is_safe_name(input) || !fs::exists(data / "configs" / (input + ".json"))) {
+      diags.add(input, "", {},
+                "expected a scenario file (.json) or a system of " + (data / "configs").string() +
+                    " (stacksim list shows them)");
+      return std::nullopt;
+    }
+    constexpr std::int64_t kYear_ns = 365LL * 86400 * 1'000'000'000;
+    sc = stacksim::sim::default_replay_scenario(input, "serve-" + input, kYear_ns);
+  } else {
+    sc = stacksim::scenario::load_scenario(input, diags);
+  }
+  if (sc && duration) {
+    if (*duration % sc->step_ns != 0) {
+      diags.add("--duration", "", {}, "expected a whole multiple of the step (" +
+                                          stacksim::format_duration_ns(sc->step_ns) + ")");
+      return std::nullopt;
+    }
+    sc->duration_ns = *duration;
+  }
+  return sc;
+}
+
+std::vector<stacksim::serve::BusBinding> parse_bindings(const std::vector<std::string>& specs,
+                                                        const stacksim::sim::SystemConfig& system,
+                                                        Diagnostics& diags) {
+  std::vector<stacksim::serve::BusBinding> out;
+  const auto known = stacksim::sim::Plant::bus_names(system);
+  for (const std::string& s : specs) {
+    const auto eq = s.find('=');
+    const std::string name = eq == std::string::npos ? "" : s.substr(0, eq);
+    if (name.empty() || std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string all;
+      for (const std::string& k : known) all += (all.empty() ? "" : ", ") + k;
+      diags.add("--bus", "", {}, "expected NAME=SPEC with NAME a bus of " + system.name + " (" + all + "), got \"" + s + "\"");
+      continue;
+    }
+    std::string error;
+    if (!stacksim::bus::parse_transport(s.substr(eq + 1), error)) {
+      diags.add("--bus", "", {}, error);
+      continue;
+    }
+    out.push_back({name, s.substr(eq + 1)});
+  }
+  return out;
+}
+
 int run_command(const std::string& file, const std::string& out, std::optional<std::uint64_t> seed,
                 const std::vector<std::string>& firmware, const std::string& protocol,
-                const std::string& bus_logs, const fs::path& data) {
+                const std::string& bus_logs, const fs::path& data, const ServeCli* serve = nullptr) {
   Diagnostics diags;
   if (!protocol.empty() && !stacksim::sim::is_protocol_name(protocol)) {
     diags.add("--protocol", "", {}, "expected one of " + stacksim::sim::protocol_names() + ", got \"" + protocol + "\"");
     return report(diags);
   }
-  auto sc = stacksim::scenario::load_scenario(file, diags);
+  if (serve != nullptr && !(serve->speed > 0.0 && serve->speed <= 1000.0)) {
+    diags.add("--speed", "", {}, "expected a factor above 0 and at most 1000");
+    return report(diags);
+  }
+  auto sc = serve ? serve_input(file, *serve, data, diags) : stacksim::scenario::load_scenario(file, diags);
   if (!sc) return report(diags);
   auto system = stacksim::sim::resolve_system(*sc, data, diags);
   if (!system) return report(diags);
@@ -136,6 +213,7 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   const auto choice = load_firmware_options(firmware, *sc, *system, diags);
   if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
   const auto logs = parse_bus_logs(bus_logs, *system, diags);
+  const auto bindings = serve ? parse_bindings(serve->buses, *system, diags) : std::vector<stacksim::serve::BusBinding>{};
   if (!diags.empty()) return report(diags);
   // Sets the firmware's pcs.protocol, which the "can" probes' DBC follows.
   const auto inverter = stacksim::sim::load_inverter_plan(data, *sc, bms ? &*bms : nullptr, protocol, diags);
@@ -148,10 +226,12 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   stacksim::sim::RunOptions options{data, out_dir, seed, bms ? &*bms : nullptr,
                                     inverter ? &*inverter : nullptr, pcs_dbc ? &*pcs_dbc : nullptr, logs};
   options.progress = isatty(STDERR_FILENO) != 0;
-  const auto outcome = stacksim::sim::run_scenario(*sc, *system, options);
+  const auto outcome =
+      serve ? stacksim::serve::serve_scenario(*sc, *system, options, {serve->speed, options.progress, bindings})
+            : stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
-    return kExitRunFailed;
+    return outcome.bad_input ? kExitBadInput : kExitRunFailed;
   }
   std::puts(stacksim::sim::result_line(*sc, *system, *outcome.summary, out_dir).c_str());
   if (!outcome.summary->passed()) return kExitMissed;
@@ -266,6 +346,23 @@ int main(int argc, char** argv) {
                    "ROLE=PATH.so: your firmware plugin on that role in every scenario whose system has the role")
       ->allow_extra_args(false);
 
+  ServeCli serve_options;
+  std::string serve_input_arg, serve_out, serve_bus_logs = "all";
+  std::optional<std::uint64_t> serve_seed;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Run a system in real time with buses bound to external transports, until stopped (docs/serve.md)");
+  serve->add_option("input", serve_input_arg, "Scenario file (JSON) or a system of configs/ (stacksim list)")
+      ->required();
+  serve->add_option("--bus", serve_options.buses,
+                    "NAME=SPEC: bind a bus to a transport, e.g. pcs=socketcand:127.0.0.1:29536")
+      ->allow_extra_args(false);
+  serve->add_option("--speed", serve_options.speed, "Simulated seconds per wall second (default 1)");
+  serve->add_option("--duration", serve_options.duration,
+                    "Stop after this simulated time (default: the scenario's; a system alone: a year)");
+  serve->add_option("--out", serve_out, "Output directory (default: out/<input name>)");
+  serve->add_option("--seed", serve_seed, "Seed for this run");
+  serve->add_option("--bus-logs", serve_bus_logs, "Buses recorded: all (default), none, or names");
+
   stacksim::cli::ReplayOptions replay_options;
   CLI::App* replay = stacksim::cli::add_replay_command(app, replay_options);
 
@@ -277,6 +374,10 @@ int main(int argc, char** argv) {
   }
   const fs::path data = data_dir(data_option);
   if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, bus_logs, data);
+  if (serve->parsed()) {
+    const std::string out = serve_out.empty() ? (fs::path("out") / fs::path(serve_input_arg).stem()).string() : serve_out;
+    return run_command(serve_input_arg, out, serve_seed, {}, "", serve_bus_logs, data, &serve_options);
+  }
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
   if (replay->parsed()) return stacksim::cli::replay_command(replay_options, data);

@@ -156,6 +156,9 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
                         sc.start_epoch_s, summary.seed);
   }
   if (plant && options.replayer != nullptr) options.replayer->attach(plant->pcs_bus());
+  if (plant) {
+    for (StepHook* hook : options.hooks) hook->attach(*plant);
+  }
   const auto pcs_fields = [&] { return pcs ? inverter_csv_fields(*pcs) : std::string(); };
   // The timeline and the expectations (docs/faults.md, docs/expectations.md).
   Diagnostics target_problems;
@@ -246,7 +249,8 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   std::int64_t now_ns = 0;
   Progress progress(options.progress, sc.duration_ns, sc.step_ns, system.cell_count(),
                     plant ? plant->board_count() : 0, sc.name);
-  while (now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
+  bool stop = false;
+  while (!stop && now_ns < sc.duration_ns && !(sc.stop_after_profile && player.finished())) {
     progress.update(now_ns);
     if (player.waiting() && all_connected()) player.start(now_ns);
     for (const std::size_t event : injector.apply_due(now_ns)) judge.fault_started(event, now_ns, view);
@@ -255,11 +259,13 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
     if (pcs) command = pcs->command(now_ns, sc.step_ns, command);
     if (const auto forced = injector.command_override()) command = *forced;
     if (options.replayer != nullptr) options.replayer->before_step(now_ns, sc.step_ns);
+    for (StepHook* hook : options.hooks) hook->before_step(now_ns, sc.step_ns);
     terminals = plant ? plant->step(now_ns, sc.step_ns, command) : system.step(sc.step_ns, command);
     if (pcs) pcs->after_step(now_ns, sc.step_ns, terminals);
     if (std::fabs(terminals.current_A - previous_A) > kCurrentStep_A) last_current_step_ns = now_ns;
     now_ns += sc.step_ns;
     ++summary.steps;
+    for (StepHook* hook : options.hooks) stop = !hook->after_step(now_ns) || stop;
     summary.open_circuit_steps += terminals.open_circuit ? 1 : 0;
     summary.power_limited_steps += terminals.power_limited ? 1 : 0;
     const bool record = now_ns % sc.record_ns == 0;
@@ -305,6 +311,8 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
 
   if (pcs) summary.inverter = pcs->report();
   if (options.replayer != nullptr) summary.replay = options.replayer->report();
+  summary.stopped_early = stop;
+  for (StepHook* hook : options.hooks) hook->finish(summary);
   if (plant) {
     summary.bms = summarise_bms(*plant, *options.bms, cross);
     const auto log_partial = options.out_dir / "firmware.log.partial";

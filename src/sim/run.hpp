@@ -13,6 +13,7 @@
 #include "scenario/scenario.hpp"
 #include "sim/profile_player.hpp"
 #include "sim/replay_report.hpp"
+#include "sim/serve_report.hpp"
 #include "sim/system_config.hpp"
 #include "sim/verdicts.hpp"
 #include "util/diagnostics.hpp"
@@ -22,6 +23,30 @@ namespace stacksim::sim {
 struct BmsSetup;
 struct InverterPlan;
 class LogReplayer;
+class Plant;
+struct RunSummary;
+
+// Something that acts around every step of a run: `stacksim serve` binds
+// buses to transports and paces the run with these (sim/serve.hpp). The run
+// stays deterministic without them.
+class StepHook {
+ public:
+  virtual ~StepHook() = default;
+  // Once the plant exists (not called when the run has no BMS).
+  virtual void attach(Plant& plant) { (void)plant; }
+  // Before the physics step [now_ns, now_ns + dt_ns).
+  virtual void before_step(std::int64_t now_ns, std::int64_t dt_ns) {
+    (void)now_ns;
+    (void)dt_ns;
+  }
+  // After it; false ends the run at end_ns (outputs still written).
+  virtual bool after_step(std::int64_t end_ns) {
+    (void)end_ns;
+    return true;
+  }
+  // What it adds to the summary, once at the end.
+  virtual void finish(RunSummary& summary) { (void)summary; }
+};
 
 struct RunOptions {
   std::filesystem::path data_dir;  // holds models/ and configs/
@@ -41,6 +66,9 @@ struct RunOptions {
   // A recorded log's PCS frames on the PCS bus instead of an inverter
   // (sim/replay.hpp, `stacksim replay`); null: none.
   LogReplayer* replayer = nullptr;
+  // Called around every step, in order (stacksim serve: external buses and
+  // the real-time pacer); none in a batch run.
+  std::vector<StepHook*> hooks = {};
 };
 
 // The BMS as the simulator saw it, per unit, at the end of the run.
@@ -98,6 +126,9 @@ struct RunSummary {
   std::optional<BmsSummary> bms;
   std::optional<inverter::InverterReport> inverter;
   std::optional<ReplayReport> replay;  // a replay's counts (stacksim replay)
+  std::optional<ServeReport> serve;    // pacing and external buses (stacksim serve)
+  // The run ended before its duration because a hook asked it to (SIGINT).
+  bool stopped_early = false;
   // The scenario's expectations, judged, and the timing of its faults.
   std::vector<Verdict> verdicts;
   std::vector<FaultTiming> faults;
@@ -118,6 +149,8 @@ std::optional<SystemConfig> resolve_system(const scenario::Scenario& scenario,
 struct RunOutcome {
   std::optional<RunSummary> summary;  // nullopt: see error
   std::string error;                  // an output that could not be written
+  // The error is the user's to fix before anything ran (a port in use).
+  bool bad_input = false;
 };
 
 // Runs a scenario already checked by resolve_system. Outputs are written to

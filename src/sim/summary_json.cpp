@@ -124,6 +124,21 @@ Json faults_json(const std::vector<FaultTiming>& faults) {
   return out;
 }
 
+Json serve_json(const ServeReport& r) {
+  Json buses = Json::array();
+  for (const ExternalBusReport& b : r.buses) {
+    buses.push_back({{"bus", b.bus}, {"spec", b.spec}, {"frames_in", b.frames_in}, {"frames_out", b.frames_out},
+                     {"frames_dropped", b.frames_dropped}, {"frames_refused", b.frames_refused},
+                     {"malformed", b.malformed}, {"clients", b.clients}});
+  }
+  const auto ms = [](std::int64_t ns) { return round_to(static_cast<double>(ns) * 1e-6, 3); };
+  return {{"speed", r.speed},
+          {"stopped_by_signal", r.stopped_by_signal},
+          {"lateness_ms", {{"ticks", r.lateness.ticks}, {"p50", ms(r.lateness.p50_ns)}, {"p99", ms(r.lateness.p99_ns)},
+                           {"max", ms(r.lateness.max_ns)}}},
+          {"buses", buses}};
+}
+
 }  // namespace
 
 bool write_summary_json(const std::filesystem::path& path, const scenario::Scenario& sc,
@@ -161,6 +176,8 @@ bool write_summary_json(const std::filesystem::path& path, const scenario::Scena
   if (s.bms) j["bms"] = bms_json(*s.bms, s.units);
   if (s.inverter) j["inverter"] = inverter_json(*s.inverter);
   if (s.replay) j["replay"] = replay_json(*s.replay);
+  if (s.stopped_early) j["stopped_early"] = true;
+  if (s.serve) j["serve"] = serve_json(*s.serve);
   j["verdict"] = s.passed() ? "passed" : "failed";
   j["expectations"] = verdicts_json(s.verdicts);
   j["faults"] = faults_json(s.faults);

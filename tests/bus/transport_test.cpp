@@ -18,9 +18,20 @@ TEST(Transport, VirtualWithANameIsAccepted) {
   EXPECT_EQ(other->name, "link_2-b");
 }
 
+TEST(Transport, SocketcandTakesAnAddressAndAPort) {
+  std::string error;
+  const auto spec = parse_transport("socketcand:127.0.0.1:29536", error);
+  ASSERT_TRUE(spec.has_value()) << error;
+  EXPECT_EQ(spec->kind, "socketcand");
+  EXPECT_EQ(spec->name, "127.0.0.1:29536");
+  EXPECT_TRUE(parse_transport("socketcand:localhost:0", error).has_value()) << error;
+  EXPECT_TRUE(parse_transport("socketcand:0.0.0.0:65535", error).has_value()) << error;
+}
+
 TEST(Transport, EverythingElseIsRejectedNamingTheAcceptedForms) {
   for (const char* bad : {"", "virtual", "virtual:", "virtual:PCS", "virtual:a b", "virtual:a:b", "socketcan:can0",
-                          "socketcand:127.0.0.1:29536", "serial:/dev/ttyUSB0@115200", "pty:", "slcan:/dev/ttyACM0",
+                          "socketcand:127.0.0.1", "socketcand::29536", "socketcand:1.2.3:1", "socketcand:1.2.3.256:1",
+                          "socketcand:127.0.0.1:65536", "socketcand:127.0.0.1:x", "serial:/dev/ttyUSB0@115200", "pty:", "slcan:/dev/ttyACM0",
                           "vcan:x", "pcs"}) {
     std::string error;
     EXPECT_FALSE(parse_transport(bad, error).has_value()) << bad;

@@ -1,0 +1,57 @@
+// A simulated CAN bus bound to the outside (stacksim serve --bus pcs=SPEC):
+// the gateway is one more node on the bus. Every frame the bus carries goes
+// out to the endpoint (a socketcand server, a SocketCAN interface); every
+// frame the endpoint received enters the bus at the next step's start, in
+// arrival order, as if the gateway's controller had sent it then. Frames the
+// bus cannot take yet (its transmit queue is full) wait in a bounded backlog;
+// beyond it, or while the gateway's controller is bus-off, they are refused
+// and counted.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bus/can_bus.hpp"
+#include "sim/run.hpp"
+
+namespace stacksim::serve {
+
+class CanEndpoint {
+ public:
+  virtual ~CanEndpoint() = default;
+  // Frames that came in from outside since the last call, in order.
+  virtual std::vector<bus::CanFrame> take_received() = 0;
+  // A frame of the simulated bus, ended at end_ns (simulated time), to the outside.
+  virtual void deliver(const bus::CanFrame& frame, std::int64_t end_ns) = 0;
+  virtual void report(sim::ExternalBusReport& r) const = 0;
+};
+
+class CanGateway : public sim::StepHook {
+ public:
+  static constexpr std::size_t kBacklog = 4096;
+
+  CanGateway(std::string bus_name, std::string spec, std::unique_ptr<CanEndpoint> endpoint);
+
+  void attach(sim::Plant& plant) override;
+  void before_step(std::int64_t now_ns, std::int64_t dt_ns) override;
+  void finish(sim::RunSummary& summary) override;
+
+  const std::string& bus_name() const { return bus_name_; }
+  std::uint64_t frames_in() const { return frames_in_; }
+  std::uint64_t frames_out() const { return frames_out_; }
+  CanEndpoint& endpoint() { return *endpoint_; }
+
+ private:
+  std::string bus_name_, spec_;
+  std::unique_ptr<CanEndpoint> endpoint_;
+  bus::CanBus* bus_ = nullptr;
+  std::size_t node_ = 0;
+  std::deque<bus::CanFrame> backlog_;
+  std::uint64_t frames_in_ = 0, frames_out_ = 0, refused_ = 0;
+};
+
+}  // namespace stacksim::serve

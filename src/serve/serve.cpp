@@ -1,0 +1,182 @@
+#include "serve/serve.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "bus/transport.hpp"
+#include "io/socketcand_server.hpp"
+#include "serve/can_gateway.hpp"
+#include "serve/pacer.hpp"
+#include "sim/plant.hpp"
+
+namespace stacksim::serve {
+namespace {
+
+namespace asio = boost::asio;
+
+// The wall clock of the pacer; waiting serves the transports' I/O.
+class AsioClock : public Clock {
+ public:
+  explicit AsioClock(asio::io_context& io) : io_(io), guard_(asio::make_work_guard(io)) {}
+  std::int64_t now_ns() override {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  void wait_until(std::int64_t wall_ns) override {
+    const std::chrono::steady_clock::time_point until{std::chrono::nanoseconds(wall_ns)};
+    io_.run_until(until);
+  }
+
+ private:
+  asio::io_context& io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+};
+
+class SocketcandEndpoint : public CanEndpoint {
+ public:
+  explicit SocketcandEndpoint(std::unique_ptr<io::SocketcandServer> server) : server_(std::move(server)) {}
+  std::vector<bus::CanFrame> take_received() override { return server_->take_received(); }
+  void deliver(const bus::CanFrame& frame, std::int64_t end_ns) override { server_->broadcast(frame, end_ns); }
+  void report(sim::ExternalBusReport& r) const override {
+    const io::SocketcandServer::Stats s = server_->stats();
+    r.frames_out = s.frames_out;
+    r.frames_dropped = s.frames_dropped;
+    r.malformed = s.malformed + s.oversized;
+    r.clients = s.clients_accepted;
+  }
+  const io::SocketcandServer& server() const { return *server_; }
+
+ private:
+  std::unique_ptr<io::SocketcandServer> server_;
+};
+
+// Serves I/O between steps, paces them, stops on a signal, and keeps the
+// status line.
+class PacingHook : public sim::StepHook {
+ public:
+  PacingHook(asio::io_context& io, double speed, bool status_line, const std::vector<CanGateway*>& gateways)
+      : io_(io), clock_(io), pacer_(clock_, speed), speed_(speed), status_line_(status_line),
+        gateways_(gateways), signals_(io, SIGINT, SIGTERM) {
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) stop_ = true;
+    });
+  }
+
+  void attach(sim::Plant& plant) override { plant_ = &plant; }
+
+  void before_step(std::int64_t now_ns, std::int64_t) override {
+    io_.poll();
+    pacer_.pace(now_ns);
+  }
+
+  bool after_step(std::int64_t end_ns) override {
+    if (status_line_ && end_ns >= next_status_ns_) {
+      show_status(end_ns);
+      // About twice a wall second.
+      next_status_ns_ = end_ns + static_cast<std::int64_t>(500'000'000.0 * speed_);
+    }
+    return !stop_;
+  }
+
+  void finish(sim::RunSummary& summary) override {
+    if (status_line_) std::fputs("\n", stderr);
+    if (!summary.serve) summary.serve.emplace();
+    summary.serve->speed = speed_;
+    summary.serve->lateness = pacer_.stats();
+    summary.serve->stopped_by_signal = stop_;
+  }
+
+ private:
+  void show_status(std::int64_t end_ns) {
+    char line[256];
+    int n = std::snprintf(line, sizeof line, "\r%10.1f s", static_cast<double>(end_ns) * 1e-9);
+    if (plant_ != nullptr) {
+      const auto& st = plant_->board(plant_->master(0)).last_status();
+      if (st) {
+        n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n),
+                           "  SOC %5.1f %%  %6.1f V  %7.1f A  %-14s alarms %08X",
+                           st->soc_permille * 0.1, st->pack_voltage_mV * 1e-3, st->current_mA * 1e-3,
+                           ssim_bms_state_name(st->state), st->alarms);
+      }
+    }
+    std::uint64_t in = 0, out = 0;
+    for (const CanGateway* g : gateways_) {
+      in += g->frames_in();
+      out += g->frames_out();
+    }
+    const sim::LatenessStats late = pacer_.stats();
+    std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n),
+                  "  frames in %llu out %llu  late p99 %.2f ms ", static_cast<unsigned long long>(in),
+                  static_cast<unsigned long long>(out), static_cast<double>(late.p99_ns) * 1e-6);
+    std::fputs(line, stderr);
+    std::fflush(stderr);
+  }
+
+  asio::io_context& io_;
+  AsioClock clock_;
+  Pacer pacer_;
+  double speed_;
+  bool status_line_;
+  std::vector<CanGateway*> gateways_;
+  asio::signal_set signals_;
+  sim::Plant* plant_ = nullptr;
+  bool stop_ = false;
+  std::int64_t next_status_ns_ = 0;
+};
+
+std::unique_ptr<CanGateway> open_binding(asio::io_context& io, const BusBinding& b, std::string& error) {
+  const auto spec = bus::parse_transport(b.spec, error);
+  if (!spec) return nullptr;
+  if (b.bus != "pcs") {
+    error = "--bus " + b.bus + "=" + b.spec + ": only the CAN bus \"pcs\" can be bound yet";
+    return nullptr;
+  }
+  if (spec->kind != "socketcand") {
+    error = "--bus " + b.bus + "=" + b.spec + ": expected an external transport (socketcand:ADDRESS:PORT)";
+    return nullptr;
+  }
+  const auto colon = spec->name.rfind(':');
+  io::SocketcandServer::Options o;
+  o.address = spec->name.substr(0, colon);
+  if (o.address == "localhost") o.address = "127.0.0.1";
+  o.port = static_cast<std::uint16_t>(std::stoul(spec->name.substr(colon + 1)));
+  auto server = io::SocketcandServer::listen(io, o, error);
+  if (!server) return nullptr;
+  // The port actually bound (port 0 picks one): printed for the user.
+  std::fprintf(stderr, "stacksim: bus %s on socketcand %s:%u (channel %s)\n", b.bus.c_str(), o.address.c_str(),
+               static_cast<unsigned>(server->port()), o.channel.c_str());
+  return std::make_unique<CanGateway>(b.bus, b.spec, std::make_unique<SocketcandEndpoint>(std::move(server)));
+}
+
+}  // namespace
+
+sim::RunOutcome serve_scenario(const scenario::Scenario& sc, const sim::SystemConfig& system,
+                               sim::RunOptions options, const ServeSettings& settings) {
+  asio::io_context io;
+  std::vector<std::unique_ptr<CanGateway>> gateways;
+  std::vector<CanGateway*> gateway_ptrs;
+  for (const BusBinding& b : settings.buses) {
+    sim::RunOutcome failed;
+    auto g = open_binding(io, b, failed.error);
+    if (!g) {
+      failed.bad_input = true;
+      return failed;
+    }
+    gateway_ptrs.push_back(g.get());
+    gateways.push_back(std::move(g));
+  }
+  PacingHook pacing(io, settings.speed, settings.status_line, gateway_ptrs);
+  options.hooks.push_back(&pacing);
+  for (CanGateway* g : gateway_ptrs) options.hooks.push_back(g);
+  options.progress = false;
+  return sim::run_scenario(sc, system, options);
+}
+
+}  // namespace stacksim::serve

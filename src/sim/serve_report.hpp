@@ -1,0 +1,34 @@
+// What `stacksim serve` adds to summary.json (docs/serve.md): the pacer's
+// lateness and each external bus's traffic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace stacksim::sim {
+
+struct LatenessStats {
+  std::uint64_t ticks = 0;
+  std::int64_t p50_ns = 0, p99_ns = 0, max_ns = 0;
+};
+
+struct ExternalBusReport {
+  std::string bus;   // the plant's bus name
+  std::string spec;  // the transport string it was bound to
+  std::uint64_t frames_in = 0;        // from outside onto the simulated bus
+  std::uint64_t frames_out = 0;       // from the simulated bus to the outside (per client)
+  std::uint64_t frames_dropped = 0;   // not delivered to a client that fell behind
+  std::uint64_t frames_refused = 0;   // from outside, not accepted by the bus (queue full, bus-off)
+  std::uint64_t malformed = 0;        // messages or frames that did not parse
+  std::uint64_t clients = 0;          // connections accepted
+};
+
+struct ServeReport {
+  double speed = 1.0;
+  LatenessStats lateness;
+  bool stopped_by_signal = false;
+  std::vector<ExternalBusReport> buses;
+};
+
+}  // namespace stacksim::sim

@@ -1,0 +1,154 @@
+// The socketcand server over real TCP sockets on 127.0.0.1: the handshake
+// python-can expects, frames both ways, errors answered and counted, bounded
+// clients, and a client leaving mid-message harming no one.
+#include "io/socketcand_server.hpp"
+
+#include <chrono>
+#include <string>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
+
+namespace stacksim::io {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class Server : public ::testing::Test {
+ protected:
+  void SetUp() override { start({}); }
+
+  void start(SocketcandServer::Options o) {
+    o.port = 0;
+    o.raw_start_delay_ms = 0;
+    std::string error;
+    server = SocketcandServer::listen(io, o, error);
+    ASSERT_NE(server, nullptr) << error;
+  }
+
+  tcp::socket connect() {
+    tcp::socket s(io);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+    return s;
+  }
+
+  // Lets the server work, then takes what the client has received.
+  std::string drain(tcp::socket& s, std::chrono::milliseconds wait = std::chrono::milliseconds(30)) {
+    io.run_for(wait);
+    std::string out;
+    while (s.available() > 0) {
+      char buf[4096];
+      out.append(buf, s.read_some(asio::buffer(buf)));
+    }
+    return out;
+  }
+
+  void say(tcp::socket& s, const std::string& text) { asio::write(s, asio::buffer(text)); }
+
+  // A client through the handshake, in raw mode.
+  tcp::socket raw_client() {
+    tcp::socket s = connect();
+    EXPECT_EQ(drain(s), "< hi >");
+    say(s, "< open can0 >");
+    EXPECT_EQ(drain(s), "< ok >");
+    say(s, "< rawmode >");
+    EXPECT_EQ(drain(s), "< ok >");
+    return s;
+  }
+
+  asio::io_context io;
+  std::unique_ptr<SocketcandServer> server;
+};
+
+TEST_F(Server, FramesGoBothWaysAfterTheHandshake) {
+  tcp::socket c = raw_client();
+  bus::CanFrame f;
+  f.id = 0x351;
+  f.dlc = 2;
+  f.data = {0x2D, 0x02};
+  server->broadcast(f, 2'500'000'000);
+  EXPECT_EQ(drain(c), " < frame 351 2.500000 2D02 >");
+  say(c, "< send 305 2 aa 5 >");
+  drain(c);
+  const auto in = server->take_received();
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_EQ(in[0].id, 0x305u);
+  EXPECT_EQ(in[0].data[0], 0xAA);
+  EXPECT_EQ(in[0].data[1], 0x05);
+  EXPECT_EQ(server->stats().frames_in, 1u);
+  EXPECT_EQ(server->stats().frames_out, 1u);
+}
+
+TEST_F(Server, NoFramesBeforeRawModeAndErrorsAreAnsweredAndCounted) {
+  tcp::socket c = connect();
+  EXPECT_EQ(drain(c), "< hi >");
+  say(c, "< send 305 0 >");  // not open yet
+  EXPECT_EQ(drain(c).rfind("< error ", 0), 0u);
+  say(c, "< open can7 >");  // no such bus
+  EXPECT_NE(drain(c).find("no bus can7"), std::string::npos);
+  say(c, "< open can0 >");
+  EXPECT_EQ(drain(c), "< ok >");
+  bus::CanFrame f;
+  server->broadcast(f, 0);  // not in raw mode: not sent
+  EXPECT_EQ(drain(c), "");
+  say(c, "garbage< send 305 9 >< bcmmode >");
+  const std::string answer = drain(c);
+  EXPECT_NE(answer.find("length must be 0 to 8"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("not supported"), std::string::npos) << answer;
+  const auto st = server->stats();
+  EXPECT_EQ(st.malformed, 4u);
+  EXPECT_EQ(st.skipped_bytes, 7u);
+  EXPECT_TRUE(server->take_received().empty());
+}
+
+TEST_F(Server, ExtraClientsAreRefusedAndALeavingClientHarmsNoOne) {
+  start({.max_clients = 2});
+  tcp::socket a = raw_client();
+  tcp::socket b = raw_client();
+  tcp::socket extra = connect();
+  EXPECT_EQ(drain(extra), "< error too many clients >");
+  EXPECT_EQ(server->stats().clients_refused, 1u);
+  say(b, "< send 30");  // b leaves mid-message
+  b.close();
+  drain(a);
+  say(a, "< send 305 1 7 >");
+  drain(a);
+  const auto in = server->take_received();
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_EQ(in[0].data[0], 7);
+  bus::CanFrame f;
+  server->broadcast(f, 0);
+  EXPECT_EQ(drain(a), " < frame 000 0.000000  >");
+  EXPECT_EQ(server->clients(), 1u);
+  // The place b left is free again.
+  tcp::socket c = raw_client();
+  EXPECT_EQ(server->clients(), 2u);
+}
+
+TEST_F(Server, AClientThatDoesNotReadLosesFramesAloneAndCounted) {
+  start({.max_queued_bytes = 64 * 1024});
+  tcp::socket slow = raw_client();
+  tcp::socket fast = raw_client();
+  bus::CanFrame f;
+  f.dlc = 8;
+  std::size_t fast_bytes = 0;
+  // 16 MB for each client, more than the kernel's socket buffers and the
+  // 64 kB queue hold for one that never reads; rounds of 40 kB stay inside
+  // the queue of the one that does.
+  constexpr int kRounds = 400, kPerRound = 1000;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int k = 0; k < kPerRound; ++k) server->broadcast(f, k);
+    fast_bytes += drain(fast, std::chrono::milliseconds(2)).size();
+  }
+  fast_bytes += drain(fast, std::chrono::milliseconds(300)).size();
+  const auto st = server->stats();
+  EXPECT_GT(st.frames_dropped, 0u);
+  const std::size_t one = std::string(" < frame 000 0.000000 0000000000000000 >").size();
+  EXPECT_EQ(fast_bytes, std::size_t{kRounds} * kPerRound * one) << "dropped " << st.frames_dropped;
+  EXPECT_EQ(st.frames_out + st.frames_dropped, 2u * kRounds * kPerRound);
+}
+
+}  // namespace
+}  // namespace stacksim::io
