@@ -10,8 +10,8 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "bus/transport.hpp"
-#include "io/socketcand_server.hpp"
 #include "serve/can_gateway.hpp"
+#include "serve/endpoints.hpp"
 #include "serve/pacer.hpp"
 #include "sim/plant.hpp"
 
@@ -37,24 +37,6 @@ class AsioClock : public Clock {
  private:
   asio::io_context& io_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
-};
-
-class SocketcandEndpoint : public CanEndpoint {
- public:
-  explicit SocketcandEndpoint(std::unique_ptr<io::SocketcandServer> server) : server_(std::move(server)) {}
-  std::vector<bus::CanFrame> take_received() override { return server_->take_received(); }
-  void deliver(const bus::CanFrame& frame, std::int64_t end_ns) override { server_->broadcast(frame, end_ns); }
-  void report(sim::ExternalBusReport& r) const override {
-    const io::SocketcandServer::Stats s = server_->stats();
-    r.frames_out = s.frames_out;
-    r.frames_dropped = s.frames_dropped;
-    r.malformed = s.malformed + s.oversized;
-    r.clients = s.clients_accepted;
-  }
-  const io::SocketcandServer& server() const { return *server_; }
-
- private:
-  std::unique_ptr<io::SocketcandServer> server_;
 };
 
 // Serves I/O between steps, paces them, stops on a signal, and keeps the
@@ -138,21 +120,14 @@ std::unique_ptr<CanGateway> open_binding(asio::io_context& io, const BusBinding&
     error = "--bus " + b.bus + "=" + b.spec + ": only the CAN bus \"pcs\" can be bound yet";
     return nullptr;
   }
-  if (spec->kind != "socketcand") {
-    error = "--bus " + b.bus + "=" + b.spec + ": expected an external transport (socketcand:ADDRESS:PORT)";
-    return nullptr;
+  std::unique_ptr<CanEndpoint> endpoint;
+  if (spec->kind == "socketcand") {
+    endpoint = open_socketcand(io, *spec, error);
+  } else {
+    error = "--bus " + b.bus + "=" + b.spec + ": expected an external transport, not an in-process bus";
   }
-  const auto colon = spec->name.rfind(':');
-  io::SocketcandServer::Options o;
-  o.address = spec->name.substr(0, colon);
-  if (o.address == "localhost") o.address = "127.0.0.1";
-  o.port = static_cast<std::uint16_t>(std::stoul(spec->name.substr(colon + 1)));
-  auto server = io::SocketcandServer::listen(io, o, error);
-  if (!server) return nullptr;
-  // The port actually bound (port 0 picks one): printed for the user.
-  std::fprintf(stderr, "stacksim: bus %s on socketcand %s:%u (channel %s)\n", b.bus.c_str(), o.address.c_str(),
-               static_cast<unsigned>(server->port()), o.channel.c_str());
-  return std::make_unique<CanGateway>(b.bus, b.spec, std::make_unique<SocketcandEndpoint>(std::move(server)));
+  if (!endpoint) return nullptr;
+  return std::make_unique<CanGateway>(b.bus, b.spec, std::move(endpoint));
 }
 
 }  // namespace
