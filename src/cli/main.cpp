@@ -362,6 +362,10 @@ int main(int argc, char** argv) {
   serve->add_option("--out", serve_out, "Output directory (default: out/<input name>)");
   serve->add_option("--seed", serve_seed, "Seed for this run");
   serve->add_option("--bus-logs", serve_bus_logs, "Buses recorded: all (default), none, or names");
+  std::string serve_protocol;
+  serve->add_option("--protocol", serve_protocol,
+                    "PCS protocol profile of the firmware (and of the scenario's inverter): " +
+                        stacksim::sim::protocol_names());
 
   stacksim::cli::ReplayOptions replay_options;
   CLI::App* replay = stacksim::cli::add_replay_command(app, replay_options);
@@ -376,7 +380,7 @@ int main(int argc, char** argv) {
   if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, bus_logs, data);
   if (serve->parsed()) {
     const std::string out = serve_out.empty() ? (fs::path("out") / fs::path(serve_input_arg).stem()).string() : serve_out;
-    return run_command(serve_input_arg, out, serve_seed, {}, "", serve_bus_logs, data, &serve_options);
+    return run_command(serve_input_arg, out, serve_seed, {}, serve_protocol, serve_bus_logs, data, &serve_options);
   }
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <memory>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -13,31 +12,13 @@
 #include "serve/can_gateway.hpp"
 #include "serve/endpoints.hpp"
 #include "serve/pacer.hpp"
+#include "serve/steady_clock.hpp"
 #include "sim/plant.hpp"
 
 namespace stacksim::serve {
 namespace {
 
 namespace asio = boost::asio;
-
-// The wall clock of the pacer; waiting serves the transports' I/O.
-class AsioClock : public Clock {
- public:
-  explicit AsioClock(asio::io_context& io) : io_(io), guard_(asio::make_work_guard(io)) {}
-  std::int64_t now_ns() override {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  void wait_until(std::int64_t wall_ns) override {
-    const std::chrono::steady_clock::time_point until{std::chrono::nanoseconds(wall_ns)};
-    io_.run_until(until);
-  }
-
- private:
-  asio::io_context& io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-};
 
 // Serves I/O between steps, paces them, stops on a signal, and keeps the
 // status line.
@@ -102,7 +83,7 @@ class PacingHook : public sim::StepHook {
   }
 
   asio::io_context& io_;
-  AsioClock clock_;
+  SteadyClock clock_;
   Pacer pacer_;
   double speed_;
   bool status_line_;
@@ -123,6 +104,8 @@ std::unique_ptr<CanGateway> open_binding(asio::io_context& io, const BusBinding&
   std::unique_ptr<CanEndpoint> endpoint;
   if (spec->kind == "socketcand") {
     endpoint = open_socketcand(io, *spec, error);
+  } else if (spec->kind == "socketcan") {
+    endpoint = open_socketcan(io, *spec, error);
   } else {
     error = "--bus " + b.bus + "=" + b.spec + ": expected an external transport, not an in-process bus";
   }
