@@ -9,8 +9,9 @@ namespace {
 
 constexpr std::string_view kAccepted =
     "expected virtual:NAME (NAME of a-z, 0-9, '_' and '-') or socketcand:ADDRESS:PORT (an IPv4 address or "
-    "localhost, a port 0-65535); socketcan:, slcan:, serial: and pty: come in a later release";
-constexpr std::array<std::string_view, 4> kLater = {"socketcan", "slcan", "serial", "pty"};
+    "localhost, a port 0-65535) or socketcan:IFACE[@BITRATE] (a Linux interface name of 1-15 characters, "
+    "a bit rate of 1-1000000 bit/s); slcan:, serial: and pty: come in a later release";
+constexpr std::array<std::string_view, 3> kLater = {"slcan", "serial", "pty"};
 
 // "ADDRESS:PORT": a dotted IPv4 address (or localhost) and a decimal port.
 bool valid_endpoint(std::string_view text) {
@@ -36,6 +37,28 @@ bool valid_endpoint(std::string_view text) {
   return parts == 4;
 }
 
+// "IFACE[@BITRATE]": a name the kernel would take (dev_valid_name: 1-15
+// characters, not "." or "..", no '/', ':' or white space; control characters
+// refused too, and '@' separates the bit rate here) and a classic CAN bit rate
+// in bit/s.
+bool valid_interface(std::string_view text) {
+  const auto at = text.find('@');
+  const std::string_view name = text.substr(0, at);
+  if (name.empty() || name.size() > 15 || name == "." || name == ".." ||
+      std::any_of(name.begin(), name.end(), [](char c) {
+        return c == '/' || c == ':' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+      })) {
+    return false;
+  }
+  if (at == std::string_view::npos) return true;
+  const std::string_view rate = text.substr(at + 1);
+  if (rate.empty() || rate.size() > 7 || !std::all_of(rate.begin(), rate.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const unsigned long bps = std::stoul(std::string(rate));
+  return bps >= 1 && bps <= 1'000'000;
+}
+
 bool valid_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -56,6 +79,11 @@ std::optional<TransportSpec> parse_transport(std::string_view spec, std::string&
   }
   if (colon != std::string_view::npos && kind == "socketcand") {
     if (valid_endpoint(rest)) return TransportSpec{std::string(kind), std::string(rest)};
+    error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
+    return std::nullopt;
+  }
+  if (colon != std::string_view::npos && kind == "socketcan") {
+    if (valid_interface(rest)) return TransportSpec{std::string(kind), std::string(rest)};
     error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
     return std::nullopt;
   }

@@ -10,12 +10,14 @@
 namespace stacksim::bus {
 
 struct TransportSpec {
-  std::string kind;  // "virtual", "socketcand"
-  std::string name;  // virtual: the bus every binding with the same spec shares; socketcand: "ADDRESS:PORT"
+  std::string kind;  // "virtual", "socketcand", "socketcan"
+  std::string name;  // virtual: the bus every binding with the same spec shares; socketcand: "ADDRESS:PORT";
+                     // socketcan: "IFACE" or "IFACE@BITRATE"
 };
 
 // Accepts "virtual:NAME" with NAME of [a-z0-9_-]+, and
-// "socketcand:ADDRESS:PORT" with a dotted IPv4 address or localhost. On failure returns nullopt
+// "socketcand:ADDRESS:PORT" with a dotted IPv4 address or localhost, and
+// "socketcan:IFACE[@BITRATE]" with a Linux interface name. On failure returns nullopt
 // and sets error to a message naming the accepted forms.
 std::optional<TransportSpec> parse_transport(std::string_view spec, std::string& error);
 

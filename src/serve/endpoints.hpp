@@ -17,4 +17,8 @@ namespace stacksim::serve {
 std::unique_ptr<CanEndpoint> open_socketcand(boost::asio::io_context& io, const bus::TransportSpec& spec,
                                              std::string& error);
 
+// socketcan:IFACE[@BITRATE] (io/socketcan_port.hpp).
+std::unique_ptr<CanEndpoint> open_socketcan(boost::asio::io_context& io, const bus::TransportSpec& spec,
+                                            std::string& error);
+
 }  // namespace stacksim::serve

@@ -22,6 +22,10 @@ struct ExternalBusReport {
   std::uint64_t frames_refused = 0;   // from outside, not accepted by the bus (queue full, bus-off)
   std::uint64_t malformed = 0;        // messages or frames that did not parse
   std::uint64_t clients = 0;          // connections accepted
+  // Transports with a CAN controller (socketcan): its error frames and the
+  // state it ended in ("error-active", "bus-off", "unknown" on vcan); empty for the others.
+  std::uint64_t error_frames = 0;
+  std::string controller_state;
 };
 
 struct ServeReport {

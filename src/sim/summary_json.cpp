@@ -130,6 +130,10 @@ Json serve_json(const ServeReport& r) {
     buses.push_back({{"bus", b.bus}, {"spec", b.spec}, {"frames_in", b.frames_in}, {"frames_out", b.frames_out},
                      {"frames_dropped", b.frames_dropped}, {"frames_refused", b.frames_refused},
                      {"malformed", b.malformed}, {"clients", b.clients}});
+    if (!b.controller_state.empty()) {
+      buses.back()["error_frames"] = b.error_frames;
+      buses.back()["controller_state"] = b.controller_state;
+    }
   }
   const auto ms = [](std::int64_t ns) { return round_to(static_cast<double>(ns) * 1e-6, 3); };
   return {{"speed", r.speed},

@@ -29,7 +29,10 @@ TEST(Transport, SocketcandTakesAnAddressAndAPort) {
 }
 
 TEST(Transport, EverythingElseIsRejectedNamingTheAcceptedForms) {
-  for (const char* bad : {"", "virtual", "virtual:", "virtual:PCS", "virtual:a b", "virtual:a:b", "socketcan:can0",
+  for (const char* bad : {"", "virtual", "virtual:", "virtual:PCS", "virtual:a b", "virtual:a:b", "socketcan:", "socketcan:@500000",
+                          "socketcan:can0@", "socketcan:can0@0", "socketcan:can0@1000001", "socketcan:can0@5x",
+                          "socketcan:a23456789abcdef0", "socketcan:.", "socketcan:..", "socketcan:can/0", "socketcan:can 0",
+                          "socketcan:can0:1", "socketcan:can0@500000@1",
                           "socketcand:127.0.0.1", "socketcand::29536", "socketcand:1.2.3:1", "socketcand:1.2.3.256:1",
                           "socketcand:127.0.0.1:65536", "socketcand:127.0.0.1:x", "serial:/dev/ttyUSB0@115200", "pty:", "slcan:/dev/ttyACM0",
                           "vcan:x", "pcs"}) {
@@ -42,8 +45,24 @@ TEST(Transport, EverythingElseIsRejectedNamingTheAcceptedForms) {
     EXPECT_NE(error.find(quoted), std::string::npos) << bad << ": " << error;
   }
   std::string error;
-  parse_transport("socketcan:can0", error);
+  parse_transport("serial:/dev/ttyUSB0@115200", error);
   EXPECT_NE(error.find("later release"), std::string::npos) << error;
+}
+
+TEST(Transport, SocketcanTakesAnInterfaceAndOptionallyABitRate) {
+  std::string error;
+  const auto spec = parse_transport("socketcan:vcan0", error);
+  ASSERT_TRUE(spec.has_value()) << error;
+  EXPECT_EQ(spec->kind, "socketcan");
+  EXPECT_EQ(spec->name, "vcan0");
+  const auto with_rate = parse_transport("socketcan:slcan0@500000", error);
+  ASSERT_TRUE(with_rate.has_value()) << error;
+  EXPECT_EQ(with_rate->name, "slcan0@500000");
+  // Linux allows any 15 characters but '/', ':' and white space in a name.
+  for (const char* good : {"socketcan:a23456789abcdef", "socketcan:can-0.1_X", "socketcan:can0@1",
+                           "socketcan:can0@1000000"}) {
+    EXPECT_TRUE(parse_transport(good, error).has_value()) << good << ": " << error;
+  }
 }
 
 }  // namespace
