@@ -10,8 +10,9 @@ namespace {
 constexpr std::string_view kAccepted =
     "expected virtual:NAME (NAME of a-z, 0-9, '_' and '-') or socketcand:ADDRESS:PORT (an IPv4 address or "
     "localhost, a port 0-65535) or socketcan:IFACE[@BITRATE] (a Linux interface name of 1-15 characters, "
-    "a bit rate of 1-1000000 bit/s); slcan:, serial: and pty: come in a later release";
-constexpr std::array<std::string_view, 3> kLater = {"slcan", "serial", "pty"};
+    "a bit rate of 1-1000000 bit/s) or serial:DEVICE@BAUD (an absolute tty path, a standard baud rate "
+    "1200-921600) or pty:PATH (an absolute path for the pseudo-terminal's link); slcan: comes in a later release";
+constexpr std::array<std::string_view, 1> kLater = {"slcan"};
 
 // "ADDRESS:PORT": a dotted IPv4 address (or localhost) and a decimal port.
 bool valid_endpoint(std::string_view text) {
@@ -65,7 +66,34 @@ bool valid_name(std::string_view name) {
   });
 }
 
+// An absolute path a tty or a link to one can have: starts with '/', does
+// not end with it, no control characters (they would garble the messages).
+bool valid_path(std::string_view path) {
+  return path.size() >= 2 && path.front() == '/' && path.back() != '/' &&
+         std::none_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < ' ' || c == 0x7f; });
+}
+
 }  // namespace
+
+bool standard_baud(std::uint32_t baud) {
+  constexpr std::array<std::uint32_t, 11> kStandard = {1200, 2400, 4800, 9600, 19200, 38400,
+                                                       57600, 115200, 230400, 460800, 921600};
+  return std::find(kStandard.begin(), kStandard.end(), baud) != kStandard.end();
+}
+
+std::optional<SerialSpec> parse_serial_name(std::string_view name) {
+  const auto at = name.rfind('@');
+  if (at == std::string_view::npos || !valid_path(name.substr(0, at))) return std::nullopt;
+  const std::string_view rate = name.substr(at + 1);
+  if (rate.empty() || rate.size() > 6 || !std::all_of(rate.begin(), rate.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const auto baud = static_cast<std::uint32_t>(std::stoul(std::string(rate)));
+  if (!standard_baud(baud)) return std::nullopt;
+  return SerialSpec{std::string(name.substr(0, at)), baud};
+}
+
+bool is_rs485_kind(std::string_view kind) { return kind == "serial" || kind == "pty"; }
 
 std::optional<TransportSpec> parse_transport(std::string_view spec, std::string& error) {
   const auto colon = spec.find(':');
@@ -84,6 +112,13 @@ std::optional<TransportSpec> parse_transport(std::string_view spec, std::string&
   }
   if (colon != std::string_view::npos && kind == "socketcan") {
     if (valid_interface(rest)) return TransportSpec{std::string(kind), std::string(rest)};
+    error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
+    return std::nullopt;
+  }
+  if (colon != std::string_view::npos && (kind == "serial" || kind == "pty")) {
+    if (kind == "serial" ? parse_serial_name(rest).has_value() : valid_path(rest)) {
+      return TransportSpec{std::string(kind), std::string(rest)};
+    }
     error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 // in-process buses and the socketcand server (docs/serve.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +21,17 @@ struct TransportSpec {
 // "socketcan:IFACE[@BITRATE]" with a Linux interface name. On failure returns nullopt
 // and sets error to a message naming the accepted forms.
 std::optional<TransportSpec> parse_transport(std::string_view spec, std::string& error);
+
+// RS485 kinds (bound to RS485 lines): "serial" (name "DEVICE@BAUD") and
+// "pty" (name: the absolute path of the link to the pseudo-terminal).
+bool is_rs485_kind(std::string_view kind);
+// The baud rates termios names (B1200 ... B921600).
+bool standard_baud(std::uint32_t baud);
+struct SerialSpec {
+  std::string device;
+  std::uint32_t baud = 0;
+};
+// A serial spec's name "DEVICE@BAUD": an absolute path, a standard baud rate.
+std::optional<SerialSpec> parse_serial_name(std::string_view name);
 
 }  // namespace stacksim::bus

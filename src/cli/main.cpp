@@ -130,6 +130,7 @@ struct ServeCli {
   std::vector<std::string> buses;  // NAME=SPEC
   double speed = 1.0;
   std::string duration;
+  std::vector<std::string> externals;  // board names (--external)
 };
 
 // serve takes a system of configs/ as well as a scenario file: the defaults
@@ -193,6 +194,42 @@ std::vector<stacksim::serve::BusBinding> parse_bindings(const std::vector<std::s
   return out;
 }
 
+// --external NODE: a board of the system whose firmware a real device
+// replaces, on a bus that is bound (or it could not talk to anything).
+std::vector<std::string> parse_externals(const std::vector<std::string>& names,
+                                         const std::vector<stacksim::serve::BusBinding>& bindings,
+                                         const stacksim::sim::SystemConfig& system,
+                                         const stacksim::sim::BmsSetup* bms, Diagnostics& diags) {
+  if (names.empty()) return {};
+  if (bms == nullptr) {
+    diags.add("--external", "", {}, "the scenario runs without a BMS (bms.firmware is false): there is no board to replace");
+    return {};
+  }
+  const auto boards = stacksim::sim::Plant::board_buses(system, bms->hardware);
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    const auto it = std::find_if(boards.begin(), boards.end(), [&](const auto& b) { return b.board == name; });
+    if (it == boards.end()) {
+      std::string all;
+      for (const auto& b : boards) all += (all.empty() ? "" : ", ") + b.board;
+      diags.add("--external", "", {}, "expected a board of " + system.name + " (" + all + "), got \"" + name + "\"");
+      continue;
+    }
+    const bool bound = std::any_of(bindings.begin(), bindings.end(), [&](const auto& b) {
+      return std::find(it->buses.begin(), it->buses.end(), b.bus) != it->buses.end();
+    });
+    if (!bound) {
+      std::string buses;
+      for (const std::string& bus : it->buses) buses += (buses.empty() ? "" : " or ") + bus;
+      diags.add("--external", "", {}, name + ": bind a bus it sits on (" + buses +
+                                          ") with --bus, or the real device that replaces it cannot talk to the simulated boards");
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
 int run_command(const std::string& file, const std::string& out, std::optional<std::uint64_t> seed,
                 const std::vector<std::string>& firmware, const std::string& protocol,
                 const std::string& bus_logs, const fs::path& data, const ServeCli* serve = nullptr) {
@@ -214,6 +251,8 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
   if (choice && sc->bms.firmware) bms = stacksim::sim::load_bms_setup(data, *system, *sc, *choice, diags);
   const auto logs = parse_bus_logs(bus_logs, *system, diags);
   const auto bindings = serve ? parse_bindings(serve->buses, *system, diags) : std::vector<stacksim::serve::BusBinding>{};
+  const auto externals =
+      serve ? parse_externals(serve->externals, bindings, *system, bms ? &*bms : nullptr, diags) : std::vector<std::string>{};
   if (!diags.empty()) return report(diags);
   // Sets the firmware's pcs.protocol, which the "can" probes' DBC follows.
   const auto inverter = stacksim::sim::load_inverter_plan(data, *sc, bms ? &*bms : nullptr, protocol, diags);
@@ -227,7 +266,7 @@ int run_command(const std::string& file, const std::string& out, std::optional<s
                                     inverter ? &*inverter : nullptr, pcs_dbc ? &*pcs_dbc : nullptr, logs};
   options.progress = isatty(STDERR_FILENO) != 0;
   const auto outcome =
-      serve ? stacksim::serve::serve_scenario(*sc, *system, options, {serve->speed, options.progress, bindings})
+      serve ? stacksim::serve::serve_scenario(*sc, *system, options, {serve->speed, options.progress, bindings, externals})
             : stacksim::sim::run_scenario(*sc, *system, options);
   if (!outcome.summary) {
     std::fprintf(stderr, "stacksim: %s\n", outcome.error.c_str());
@@ -355,6 +394,9 @@ int main(int argc, char** argv) {
       ->required();
   serve->add_option("--bus", serve_options.buses,
                     "NAME=SPEC: bind a bus to a transport, e.g. pcs=socketcand:127.0.0.1:29536")
+      ->allow_extra_args(false);
+  serve->add_option("--external", serve_options.externals,
+                    "NODE: a board (e.g. string1/bcu) run by a real device on a bound bus, not simulated firmware")
       ->allow_extra_args(false);
   serve->add_option("--speed", serve_options.speed, "Simulated seconds per wall second (default 1)");
   serve->add_option("--duration", serve_options.duration,

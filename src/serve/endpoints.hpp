@@ -3,6 +3,8 @@
 // why it cannot (error set, null returned). serve.cpp picks by spec.kind.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -10,6 +12,7 @@
 
 #include "bus/transport.hpp"
 #include "serve/can_gateway.hpp"
+#include "serve/rs485_gateway.hpp"
 
 namespace stacksim::serve {
 
@@ -20,5 +23,12 @@ std::unique_ptr<CanEndpoint> open_socketcand(boost::asio::io_context& io, const 
 // socketcan:IFACE[@BITRATE] (io/socketcan_port.hpp).
 std::unique_ptr<CanEndpoint> open_socketcan(boost::asio::io_context& io, const bus::TransportSpec& spec,
                                             std::string& error);
+
+// The external ends of an RS485 line (serve/rs485_endpoint.cpp, io/tty.hpp):
+// pty:PATH and serial:DEVICE@BAUD. wall_ns stamps what is read.
+std::unique_ptr<Rs485Endpoint> open_pty(boost::asio::io_context& io, const bus::TransportSpec& spec,
+                                        std::function<std::int64_t()> wall_ns, std::string& error);
+std::unique_ptr<Rs485Endpoint> open_serial(boost::asio::io_context& io, const bus::TransportSpec& spec,
+                                           std::function<std::int64_t()> wall_ns, std::string& error);
 
 }  // namespace stacksim::serve

@@ -11,6 +11,7 @@
 #include "bus/transport.hpp"
 #include "serve/can_gateway.hpp"
 #include "serve/endpoints.hpp"
+#include "serve/external_boards.hpp"
 #include "serve/pacer.hpp"
 #include "serve/steady_clock.hpp"
 #include "sim/plant.hpp"
@@ -97,8 +98,9 @@ class PacingHook : public sim::StepHook {
 std::unique_ptr<CanGateway> open_binding(asio::io_context& io, const BusBinding& b, std::string& error) {
   const auto spec = bus::parse_transport(b.spec, error);
   if (!spec) return nullptr;
-  if (b.bus != "pcs") {
-    error = "--bus " + b.bus + "=" + b.spec + ": only the CAN bus \"pcs\" can be bound yet";
+  if (bus::is_rs485_kind(spec->kind)) {
+    error = "--bus " + b.bus + "=" + b.spec + ": " + b.bus +
+            " is a CAN bus; it takes socketcand:, socketcan: or slcan:, not an RS485 transport";
     return nullptr;
   }
   std::unique_ptr<CanEndpoint> endpoint;
@@ -120,8 +122,18 @@ sim::RunOutcome serve_scenario(const scenario::Scenario& sc, const sim::SystemCo
   asio::io_context io;
   std::vector<std::unique_ptr<CanGateway>> gateways;
   std::vector<CanGateway*> gateway_ptrs;
+  std::vector<std::unique_ptr<Rs485Gateway>> lines;
   for (const BusBinding& b : settings.buses) {
     sim::RunOutcome failed;
+    if (b.bus != "pcs") {  // an RS485 line (Plant::bus_names)
+      auto line = open_rs485_gateway(io, b.bus, b.spec, failed.error);
+      if (!line) {
+        failed.bad_input = true;
+        return failed;
+      }
+      lines.push_back(std::move(line));
+      continue;
+    }
     auto g = open_binding(io, b, failed.error);
     if (!g) {
       failed.bad_input = true;
@@ -133,6 +145,9 @@ sim::RunOutcome serve_scenario(const scenario::Scenario& sc, const sim::SystemCo
   PacingHook pacing(io, settings.speed, settings.status_line, gateway_ptrs);
   options.hooks.push_back(&pacing);
   for (CanGateway* g : gateway_ptrs) options.hooks.push_back(g);
+  for (auto& line : lines) options.hooks.push_back(line.get());
+  ExternalBoards externals(settings.externals);
+  options.hooks.push_back(&externals);
   options.progress = false;
   return sim::run_scenario(sc, system, options);
 }

@@ -22,6 +22,8 @@ struct ServeSettings {
   double speed = 1.0;          // simulated seconds per wall second
   bool status_line = false;    // a live line on stderr (a terminal)
   std::vector<BusBinding> buses;
+  // Boards run by real devices on bound buses (Plant::set_external), by name.
+  std::vector<std::string> externals;
 };
 
 // Runs `scenario` as run_scenario does, with the bindings and the pacer as

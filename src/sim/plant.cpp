@@ -1,6 +1,7 @@
 #include "sim/plant.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 namespace stacksim::sim {
@@ -203,6 +204,38 @@ std::vector<std::string> Plant::bus_names(const SystemConfig& config) {
   return names;
 }
 
+std::vector<Plant::BoardBuses> Plant::board_buses(const SystemConfig& config, const hw::HardwareSpec& hardware) {
+  const std::vector<std::string> names = bus_names(config);
+  const bool hv = config.product.kind == ProductKind::kHvString;
+  const auto buses_of = [&](ssim_role role, bool on_pcs, const std::string& line) {
+    std::vector<std::string> buses;
+    const hw::BoardSpec* spec = hardware.board(role);
+    if (spec == nullptr) return buses;
+    if (spec->can_ports > 0 && role != SSIM_ROLE_MODULE && on_pcs) buses.push_back(names.front());
+    if (spec->rs485_ports > 0) buses.push_back(line);
+    return buses;
+  };
+  std::vector<BoardBuses> out;
+  for (std::size_t b = 0; b < config.units; ++b) {
+    const std::string unit = config.unit_name(b);
+    if (!hv) {
+      // Only the first pack's CAN port is on the PCS bus (as the constructor wires it).
+      out.push_back({unit, buses_of(SSIM_ROLE_PACK, b == 0, names[1])});
+      continue;
+    }
+    out.push_back({unit + "/bcu", buses_of(SSIM_ROLE_BCU, true, names[1 + b])});
+    for (std::size_t m = 0; m < config.modules_per_unit; ++m) {
+      out.push_back({unit + "/module" + std::to_string(m + 1), buses_of(SSIM_ROLE_MODULE, false, names[1 + b])});
+    }
+  }
+  return out;
+}
+
+void Plant::set_external(std::size_t board) {
+  assert(board < boards_.size() && !boards_[board]->powered() && "set_external() after the first step");
+  external_[board] = true;
+}
+
 bool Plant::set_cable_connected(std::size_t board, bool can, bool connected) {
   if (can) {
     if (can_node_[board] == SIZE_MAX) return false;
@@ -239,6 +272,7 @@ void Plant::add_board(const hw::BoardSpec& spec, hw::BoardWiring wiring, const F
   configs_.push_back(board->node_config(product_.c_str(), params_.data(), params_.size()));
   nodes_.push_back(std::make_unique<FirmwareNode>(image, board->hal(), &configs_.back()));
   led_events_.emplace_back();
+  external_.push_back(false);
   boards_.push_back(std::move(board));
   wire_power(boards_.size() - 1);
 }
@@ -246,8 +280,16 @@ void Plant::add_board(const hw::BoardSpec& spec, hw::BoardWiring wiring, const F
 void Plant::wire_power(std::size_t index) {
   hw::Board& board = *boards_[index];
   FirmwareNode& node = *nodes_[index];
-  board.on_power([&board, &node](std::int64_t t_ns, bool powered) {
+  board.on_power([this, index, &board, &node](std::int64_t t_ns, bool powered) {
     board.set_now(t_ns);
+    if (external_[index]) {
+      // Writes go nowhere on boards without these outputs (Board::hal_write_output).
+      if (powered) {
+        board.hal()->write_output(board.hal()->ctx, SSIM_OUT_ADDRESS, 1);
+        board.hal()->write_output(board.hal()->ctx, SSIM_OUT_POWER_HOLD, 1);
+      }
+      return;
+    }
     if (powered) {
       node.power_on(t_ns);
     } else {

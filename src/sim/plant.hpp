@@ -73,6 +73,25 @@ class Plant {
   // The names of the buses a system's plant has: "pcs", then the RS485
   // lines ("link" between LV packs, "stringN/internal" per GTX3000 string).
   static std::vector<std::string> bus_names(const SystemConfig& config);
+  // Every board's name (as firmware.log names it: "string1/bcu",
+  // "string1/module3", "pack2") and the buses it sits on, in board order;
+  // what the constructor wires, known before a plant is built.
+  struct BoardBuses {
+    std::string board;
+    std::vector<std::string> buses;
+  };
+  static std::vector<BoardBuses> board_buses(const SystemConfig& config, const hw::HardwareSpec& hardware);
+
+  // An external board (stacksim serve --external): a real device on a bound
+  // bus stands in for its firmware. The board keeps its hardware (supply,
+  // sensors, contactors) but its firmware never starts, so it sends nothing
+  // and its outputs stay released, except two that a running master holds:
+  // ADDRESS (ADR_OUT, so the modules or packs behind it can be coded by the
+  // real device's assign broadcasts; the address line is not carried to the
+  // real device) and POWER_HOLD (a real device keeps itself on). Before the
+  // first step.
+  void set_external(std::size_t board);
+  bool external(std::size_t board) const { return external_[board]; }
 
   Plant(const Plant&) = delete;
   Plant& operator=(const Plant&) = delete;
@@ -137,6 +156,7 @@ class Plant {
   std::deque<ssim_node_config> configs_;  // stable addresses for the firmware
   std::vector<std::unique_ptr<FirmwareNode>> nodes_;
   std::vector<std::size_t> masters_;
+  std::vector<bool> external_;  // per board
   std::unique_ptr<bus::CanBus> pcs_bus_;
   std::vector<std::unique_ptr<bus::Rs485Line>> lines_;
   std::vector<std::unique_ptr<CanLink>> can_links_;

@@ -77,7 +77,8 @@ bool ProfilePlayer::needs_soc() const {
 void ProfilePlayer::stop(std::int64_t now_ns) {
   if (waiting_ && !steps_.empty()) {
     ends_.push_back({index_, now_ns, "not started (the battery never connected)"});
-  } else if (!finished()) {
+  } else if (!finished() && index_ < steps_.size()) {
+    // An empty profile still waiting for the battery has no step to end.
     ends_.push_back({index_, now_ns, "duration"});
   }
 }

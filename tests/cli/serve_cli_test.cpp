@@ -64,6 +64,36 @@ TEST_F(ServeCli, BadBindingsAndSpeedsAreInputErrors) {
   EXPECT_THAT(r.err, HasSubstr("--duration: expected a whole multiple of the step (10ms)"));
 }
 
+TEST_F(ServeCli, RS485TransportsBindOnlyRS485LinesAndExternalBoardsNeedABoundBus) {
+  const auto scenario = write("paced.json", kScenario);
+  Result r = stacksim({"serve", scenario.string(), "--bus", "link=socketcand:127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("link is an RS485 line; it takes serial:DEVICE@BAUD or pty:PATH"));
+  r = stacksim({"serve", scenario.string(), "--bus", "pcs=pty:" + (dir_ / "pcs").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("pcs is a CAN bus; it takes socketcand:"));
+  r = stacksim({"serve", scenario.string(), "--bus", "link=serial:/dev/ttyUSB0@115201"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad transport 'serial:/dev/ttyUSB0@115201'"));
+  // A path that is a file is not replaced.
+  const auto file = write("taken", "x");
+  r = stacksim({"serve", scenario.string(), "--out", (dir_ / "taken-run").string(), "--bus", "link=pty:" + file.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("exists and is not a symbolic link"));
+  EXPECT_EQ(read_file(file), "x");
+
+  r = stacksim({"serve", "gtx3000-h4", "--external", "string1/bms"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--external: expected a board of gtx3000-h4 (string1/bcu, string1/module1, string1/module2, "
+                               "string1/module3, string1/module4), got \"string1/bms\""));
+  r = stacksim({"serve", "gtx3000-h4", "--external", "string1/bcu"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("string1/bcu: bind a bus it sits on (pcs or string1/internal) with --bus"));
+  r = stacksim({"serve", "gtx5000-x2", "--external", "pack2", "--bus", "pcs=socketcand:127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("pack2: bind a bus it sits on (link) with --bus"));
+}
+
 TEST_F(ServeCli, APortInUseIsReportedBeforeAnythingRuns) {
   const auto scenario = write("paced.json", kScenario);
   // A server of our own holds a port; a second serve cannot bind it.

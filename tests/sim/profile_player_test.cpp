@@ -68,6 +68,15 @@ void expect_end(const StepEnd& e, std::size_t step, std::int64_t time_ns,
   EXPECT_EQ(e.reason, reason);
 }
 
+// stacksim serve SYSTEM: no profile, stopped before the battery connected.
+TEST(ProfilePlayer, AnEmptyProfileStoppedWhileWaitingEndsNoStep) {
+  const std::vector<ProfileStep> steps;
+  ProfilePlayer player(steps, 100.0, true);
+  ASSERT_TRUE(player.waiting());
+  player.stop(3 * kSecond);
+  EXPECT_TRUE(player.ends().empty());
+}
+
 TEST(ProfilePlayer, DurationsEndStepsExactlyOnTime) {
   // 0.75 s rest, 1.5 s at -10 A, 1 s at +5 A, on a 250 ms grid.
   const std::vector<ProfileStep> steps = {rest(750 * kMs), current(-10.0, false, 1500 * kMs),
