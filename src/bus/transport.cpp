@@ -11,8 +11,7 @@ constexpr std::string_view kAccepted =
     "expected virtual:NAME (NAME of a-z, 0-9, '_' and '-') or socketcand:ADDRESS:PORT (an IPv4 address or "
     "localhost, a port 0-65535) or socketcan:IFACE[@BITRATE] (a Linux interface name of 1-15 characters, "
     "a bit rate of 1-1000000 bit/s) or serial:DEVICE@BAUD (an absolute tty path, a standard baud rate "
-    "1200-921600) or pty:PATH (an absolute path for the pseudo-terminal's link); slcan: comes in a later release";
-constexpr std::array<std::string_view, 1> kLater = {"slcan"};
+    "1200-921600) or pty:PATH or slcan:PATH (an absolute path for the pseudo-terminal's link)";
 
 // "ADDRESS:PORT": a dotted IPv4 address (or localhost) and a decimal port.
 bool valid_endpoint(std::string_view text) {
@@ -122,9 +121,9 @@ std::optional<TransportSpec> parse_transport(std::string_view spec, std::string&
     error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
     return std::nullopt;
   }
-  if (colon != std::string_view::npos && std::find(kLater.begin(), kLater.end(), kind) != kLater.end()) {
-    error = "transport '" + std::string(spec) + "': " + std::string(kind) + ": is not available yet; " +
-            std::string(kAccepted);
+  if (colon != std::string_view::npos && kind == "slcan") {
+    if (valid_path(rest)) return TransportSpec{std::string(kind), std::string(rest)};
+    error = "bad transport '" + std::string(spec) + "': " + std::string(kAccepted);
     return std::nullopt;
   }
   error = "unknown transport '" + std::string(spec) + "': " + std::string(kAccepted);

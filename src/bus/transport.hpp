@@ -11,14 +11,15 @@
 namespace stacksim::bus {
 
 struct TransportSpec {
-  std::string kind;  // "virtual", "socketcand", "socketcan"
+  std::string kind;  // "virtual", "socketcand", "socketcan", "slcan"
   std::string name;  // virtual: the bus every binding with the same spec shares; socketcand: "ADDRESS:PORT";
-                     // socketcan: "IFACE" or "IFACE@BITRATE"
+                     // socketcan: "IFACE" or "IFACE@BITRATE"; slcan: the absolute path of the pty's link
 };
 
 // Accepts "virtual:NAME" with NAME of [a-z0-9_-]+, and
 // "socketcand:ADDRESS:PORT" with a dotted IPv4 address or localhost, and
-// "socketcan:IFACE[@BITRATE]" with a Linux interface name. On failure returns nullopt
+// "socketcan:IFACE[@BITRATE]" with a Linux interface name, and "slcan:PATH"
+// with an absolute path. On failure returns nullopt
 // and sets error to a message naming the accepted forms.
 std::optional<TransportSpec> parse_transport(std::string_view spec, std::string& error);
 

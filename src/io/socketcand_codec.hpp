@@ -40,6 +40,7 @@ struct SocketcandCommand {
 
 class SocketcandParser {
  public:
+  using Command = SocketcandCommand;
   // Feeds bytes; calls on_command(const SocketcandCommand&) for every
   // complete message, in order.
   template <typename OnCommand>

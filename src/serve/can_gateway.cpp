@@ -15,6 +15,7 @@ void CanGateway::attach(sim::Plant& plant) {
     ++frames_out_;
     endpoint_->deliver(f, end_ns);
   });
+  endpoint_->attached(*bus_, node_);
 }
 
 void CanGateway::before_step(std::int64_t now_ns, std::int64_t) {

@@ -28,6 +28,13 @@ class CanEndpoint {
   // A frame of the simulated bus, ended at end_ns (simulated time), to the outside.
   virtual void deliver(const bus::CanFrame& frame, std::int64_t end_ns) = 0;
   virtual void report(sim::ExternalBusReport& r) const = 0;
+  // The bus the gateway joined, as node `node`, once the plant exists: for an
+  // endpoint that tells the outside the bus's bit rate or the gateway's error
+  // state (slcan's "F").
+  virtual void attached(const bus::CanBus& bus, std::size_t node) {
+    (void)bus;
+    (void)node;
+  }
 };
 
 class CanGateway : public sim::StepHook {

@@ -24,6 +24,10 @@ std::unique_ptr<CanEndpoint> open_socketcand(boost::asio::io_context& io, const 
 std::unique_ptr<CanEndpoint> open_socketcan(boost::asio::io_context& io, const bus::TransportSpec& spec,
                                             std::string& error);
 
+// slcan:PATH (io/slcan_pty.hpp).
+std::unique_ptr<CanEndpoint> open_slcan(boost::asio::io_context& io, const bus::TransportSpec& spec,
+                                        std::string& error);
+
 // The external ends of an RS485 line (serve/rs485_endpoint.cpp, io/tty.hpp):
 // pty:PATH and serial:DEVICE@BAUD. wall_ns stamps what is read.
 std::unique_ptr<Rs485Endpoint> open_pty(boost::asio::io_context& io, const bus::TransportSpec& spec,

@@ -108,6 +108,8 @@ std::unique_ptr<CanGateway> open_binding(asio::io_context& io, const BusBinding&
     endpoint = open_socketcand(io, *spec, error);
   } else if (spec->kind == "socketcan") {
     endpoint = open_socketcan(io, *spec, error);
+  } else if (spec->kind == "slcan") {
+    endpoint = open_slcan(io, *spec, error);
   } else {
     error = "--bus " + b.bus + "=" + b.spec + ": expected an external transport, not an in-process bus";
   }

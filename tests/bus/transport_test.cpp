@@ -34,7 +34,8 @@ TEST(Transport, EverythingElseIsRejectedNamingTheAcceptedForms) {
                           "socketcan:a23456789abcdef0", "socketcan:.", "socketcan:..", "socketcan:can/0", "socketcan:can 0",
                           "socketcan:can0:1", "socketcan:can0@500000@1",
                           "socketcand:127.0.0.1", "socketcand::29536", "socketcand:1.2.3:1", "socketcand:1.2.3.256:1",
-                          "socketcand:127.0.0.1:65536", "socketcand:127.0.0.1:x", "pty:", "slcan:/dev/ttyACM0",
+                          "socketcand:127.0.0.1:65536", "socketcand:127.0.0.1:x", "pty:", "slcan:", "slcan:/",
+                          "slcan:tmp/slcan0", "slcan:/tmp/slcan0/", "slcan:/tmp/a\nb",
                           "vcan:x", "pcs"}) {
     std::string error;
     EXPECT_FALSE(parse_transport(bad, error).has_value()) << bad;
@@ -44,9 +45,18 @@ TEST(Transport, EverythingElseIsRejectedNamingTheAcceptedForms) {
     quoted += '\'';
     EXPECT_NE(error.find(quoted), std::string::npos) << bad << ": " << error;
   }
+}
+
+TEST(Transport, SlcanTakesTheAbsolutePathOfItsLink) {
   std::string error;
-  parse_transport("slcan:/dev/ttyACM0", error);
-  EXPECT_NE(error.find("later release"), std::string::npos) << error;
+  const auto spec = parse_transport("slcan:/tmp/stacksim-slcan0", error);
+  ASSERT_TRUE(spec.has_value()) << error;
+  EXPECT_EQ(spec->kind, "slcan");
+  EXPECT_EQ(spec->name, "/tmp/stacksim-slcan0");
+  // Only the first ':' separates the kind.
+  const auto colon = parse_transport("slcan:/run/a:b", error);
+  ASSERT_TRUE(colon.has_value()) << error;
+  EXPECT_EQ(colon->name, "/run/a:b");
 }
 
 TEST(Transport, SocketcanTakesAnInterfaceAndOptionallyABitRate) {

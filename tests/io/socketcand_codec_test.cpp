@@ -7,21 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include "feed_all.hpp"
+
 namespace stacksim::io {
 namespace {
 
 using K = SocketcandCommand::Kind;
-
-std::vector<SocketcandCommand> feed_all(SocketcandParser& p, const std::string& text, bool byte_by_byte = false) {
-  std::vector<SocketcandCommand> out;
-  const auto on = [&](const SocketcandCommand& c) { out.push_back(c); };
-  if (byte_by_byte) {
-    for (char c : text) p.feed(&c, 1, on);
-  } else {
-    p.feed(text.data(), text.size(), on);
-  }
-  return out;
-}
 
 TEST(SocketcandCodec, SendOfAStandardAndAnExtendedFrame) {
   // python-can writes "< send %X %X %x %x ... >".
