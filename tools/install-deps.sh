@@ -17,12 +17,12 @@ packages=(
   can-utils               # tests: bus logs read by canplayer / log2asc
   python3-canmatrix       # tests: the DBC files load in a third-party tool
   python3-jsonschema      # tests: schemas/scenario.schema.json against the reader and the docs
-  python3-serial          # tests: a BCU in Python on stacksim serve's RS485 pty / serial port
-  socat                   # tests: a pty pair standing in for a serial cable (serial: transport)
   # tests: SocketCAN on real kernel CAN in a User-mode Linux guest (its kernel
   # has CAN; the host's may not): the guest kernel and insmod for its modules;
   # it also uses can-utils (above).
   user-mode-linux kmod
+  python3-serial          # tests: a BCU in Python on stacksim serve's RS485 pty / serial port
+  socat                   # tests: a pty pair standing in for a serial cable (serial: transport)
 )
 
 missing=()
