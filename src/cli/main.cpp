@@ -405,6 +405,9 @@ int main(int argc, char** argv) {
   serve->add_option("--seed", serve_seed, "Seed for this run");
   serve->add_option("--bus-logs", serve_bus_logs, "Buses recorded: all (default), none, or names");
   std::string serve_protocol;
+  std::vector<std::string> serve_firmware;
+  serve->add_option("--firmware", serve_firmware, "ROLE=PATH.so: your firmware plugin on every board of that role")
+      ->allow_extra_args(false);
   serve->add_option("--protocol", serve_protocol,
                     "PCS protocol profile of the firmware (and of the scenario's inverter): " +
                         stacksim::sim::protocol_names());
@@ -422,7 +425,7 @@ int main(int argc, char** argv) {
   if (run->parsed()) return run_command(scenario_file, out_dir, seed, firmware, protocol, bus_logs, data);
   if (serve->parsed()) {
     const std::string out = serve_out.empty() ? (fs::path("out") / fs::path(serve_input_arg).stem()).string() : serve_out;
-    return run_command(serve_input_arg, out, serve_seed, {}, serve_protocol, serve_bus_logs, data, &serve_options);
+    return run_command(serve_input_arg, out, serve_seed, serve_firmware, serve_protocol, serve_bus_logs, data, &serve_options);
   }
   if (check->parsed()) return check_command(check_files, data);
   if (list->parsed()) return list_command(data);
