@@ -23,6 +23,7 @@ packages=(
   user-mode-linux kmod
   python3-serial          # tests: a BCU in Python on stacksim serve's RS485 pty / serial port
   socat                   # tests: a pty pair standing in for a serial cable (serial: transport)
+  mbpoll python3-pymodbus python3-serial-asyncio  # tests: Modbus RTU masters reading the 6.5 kWh pack's Growatt map
 )
 
 missing=()

@@ -100,6 +100,23 @@ std::optional<stacksim::sim::FirmwareChoice> load_firmware_options(
   return choice;
 }
 
+// The system's buses for a message, "(pcs, link)", and after the message
+// the lines to the outside: "; pcs485 is the RS485 line to the PCS".
+std::string listed_buses(const std::vector<std::string>& known) {
+  std::string inner;
+  for (const std::string& k : known) {
+    if (!stacksim::sim::Plant::outside_only(k)) inner += (inner.empty() ? "" : ", ") + k;
+  }
+  return "(" + inner + ")";
+}
+std::string outside_buses_note(const std::vector<std::string>& known) {
+  std::string outside;
+  for (const std::string& k : known) {
+    if (stacksim::sim::Plant::outside_only(k)) outside += (outside.empty() ? "" : ", ") + k;
+  }
+  return outside.empty() ? "" : "; " + outside + " is the RS485 line to the PCS";
+}
+
 // --bus-logs: "all" (nullopt), "none" (empty), or names of the system's buses.
 std::optional<std::vector<std::string>> parse_bus_logs(const std::string& text,
                                                        const stacksim::sim::SystemConfig& system,
@@ -108,15 +125,14 @@ std::optional<std::vector<std::string>> parse_bus_logs(const std::string& text,
   std::vector<std::string> names;
   if (text == "none") return names;
   const auto known = stacksim::sim::Plant::bus_names(system);
-  std::string all_known;
-  for (const std::string& k : known) all_known += (all_known.empty() ? "" : ", ") + k;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
     const std::string name = text.substr(start, comma - start);
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       diags.add("--bus-logs", "", {},
-                "expected all, none or bus names of " + system.name + " (" + all_known + "), got \"" + name + "\"");
+                "expected all, none or bus names of " + system.name + " " + listed_buses(known) + ", got \"" + name +
+                    "\"" + outside_buses_note(known));
     } else {
       names.push_back(name);
     }
@@ -179,9 +195,8 @@ std::vector<stacksim::serve::BusBinding> parse_bindings(const std::vector<std::s
     const auto eq = s.find('=');
     const std::string name = eq == std::string::npos ? "" : s.substr(0, eq);
     if (name.empty() || std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string all;
-      for (const std::string& k : known) all += (all.empty() ? "" : ", ") + k;
-      diags.add("--bus", "", {}, "expected NAME=SPEC with NAME a bus of " + system.name + " (" + all + "), got \"" + s + "\"");
+      diags.add("--bus", "", {}, "expected NAME=SPEC with NAME a bus of " + system.name + " " + listed_buses(known) +
+                                     ", got \"" + s + "\"" + outside_buses_note(known));
       continue;
     }
     std::string error;

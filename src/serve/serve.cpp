@@ -126,6 +126,7 @@ sim::RunOutcome serve_scenario(const scenario::Scenario& sc, const sim::SystemCo
   std::vector<CanGateway*> gateway_ptrs;
   std::vector<std::unique_ptr<Rs485Gateway>> lines;
   for (const BusBinding& b : settings.buses) {
+    options.bound_buses.push_back(b.bus);
     sim::RunOutcome failed;
     if (b.bus != "pcs") {  // an RS485 line (Plant::bus_names)
       auto line = open_rs485_gateway(io, b.bus, b.spec, failed.error);

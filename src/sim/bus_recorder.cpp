@@ -148,9 +148,14 @@ std::vector<std::filesystem::path> BusRecorder::files() const {
 }
 
 bool record_plant_buses(BusRecorder& recorder, Plant& plant,
-                        const std::optional<std::vector<std::string>>& only, std::string& error) {
+                        const std::optional<std::vector<std::string>>& only, const std::vector<std::string>& bound,
+                        std::string& error) {
+  const auto listed = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
   const auto wanted = [&](const std::string& name) {
-    return !only || std::find(only->begin(), only->end(), name) != only->end();
+    if (only) return listed(*only, name);
+    return !Plant::outside_only(name) || listed(bound, name);
   };
   if (wanted(plant.pcs_bus().name()) && !recorder.record(plant.pcs_bus(), error)) return false;
   for (std::size_t i = 0; i < plant.rs485_line_count(); ++i) {

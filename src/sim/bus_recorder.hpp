@@ -60,8 +60,11 @@ class BusRecorder {
 };
 
 // Records every bus of the plant: its pcs bus and all its RS485 lines.
-// `only`: the bus names to record (Plant::bus_names); nullopt records every bus.
+// `only`: the bus names to record (Plant::bus_names); nullopt records every
+// bus but a line only the outside talks on (Plant::outside_only) that is not
+// in `bound` (stacksim serve's bindings): without a transport it stays silent.
 bool record_plant_buses(BusRecorder& recorder, Plant& plant,
-                        const std::optional<std::vector<std::string>>& only, std::string& error);
+                        const std::optional<std::vector<std::string>>& only, const std::vector<std::string>& bound,
+                        std::string& error);
 
 }  // namespace stacksim::sim

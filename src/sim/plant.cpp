@@ -138,6 +138,12 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
     const std::size_t last = b + 1 < masters_.size() ? masters_[b + 1] : boards_.size();
     for (std::size_t i = first; i < last; ++i) line_of_board[i] = lines_.size() - 1;
   }
+  // The PCS's RS485 pins of an LV system: a line of its own at the rate the
+  // installer set on both ends (the firmware's pcs485.baud).
+  if (!hv) {
+    pcs485_line_ = lines_.size();
+    lines_.push_back(std::make_unique<bus::Rs485Line>(names[2], pcs485_baud(params)));
+  }
   can_node_.assign(boards_.size(), SIZE_MAX);
   line_ = line_node_ = can_node_;
   std::vector<std::string> board_names;
@@ -182,6 +188,33 @@ Plant::Plant(physics::PhysicsSystem& physics, const SystemConfig& config,
       board.attach_rs485(0, rs485_links_.back().get());
     }
   }
+  attach_pcs485();
+}
+
+std::uint32_t Plant::pcs485_baud(const FirmwareParams& params) {
+  for (std::size_t i = 0; i < params.keys.size(); ++i) {
+    if (params.keys[i] == "pcs485.baud" && params.values[i] > 0) return static_cast<std::uint32_t>(params.values[i]);
+  }
+  return 115200;  // the rate of every other line (docs/buses.md)
+}
+
+void Plant::attach_pcs485() {
+  if (pcs485_line_ == SIZE_MAX) return;
+  // Only the master pack's jack goes to the PCS, as its CAN port does.
+  const std::size_t i = masters_.front();
+  hw::Board& board = *boards_[i];
+  if (board.spec().rs485_ports <= kPcs485Port) return;
+  bus::Rs485Line& line = *lines_[pcs485_line_];
+  // Link faults and delays are the link line's; this line carries none.
+  pcs485_node_ = line.attach(board.wiring().name, [this, i](const std::uint8_t* data, std::size_t len, bool corrupted,
+                                                            std::int64_t end_ns) {
+    if (corrupted) ++corrupted_bursts_;
+    boards_[i]->set_now(end_ns);
+    nodes_[i]->rs485_receive(kPcs485Port, data, len);
+  });
+  pcs485_board_ = i;
+  rs485_links_.push_back(std::make_unique<Rs485Link>(line, pcs485_node_, event_ns_));
+  board.attach_rs485(kPcs485Port, rs485_links_.back().get());
 }
 
 void Plant::deliver_can(std::size_t board, const ssim_can_frame& frame, std::int64_t t_ns) {
@@ -198,6 +231,7 @@ std::vector<std::string> Plant::bus_names(const SystemConfig& config) {
   std::vector<std::string> names{"pcs"};
   if (config.product.kind != ProductKind::kHvString) {
     names.push_back("link");
+    names.push_back("pcs485");
     return names;
   }
   for (std::size_t b = 0; b < config.units; ++b) names.push_back(config.unit_name(b) + "/internal");
@@ -221,6 +255,8 @@ std::vector<Plant::BoardBuses> Plant::board_buses(const SystemConfig& config, co
     if (!hv) {
       // Only the first pack's CAN port is on the PCS bus (as the constructor wires it).
       out.push_back({unit, buses_of(SSIM_ROLE_PACK, b == 0, names[1])});
+      const hw::BoardSpec* spec = hardware.board(SSIM_ROLE_PACK);
+      if (b == 0 && spec != nullptr && spec->rs485_ports > kPcs485Port) out.back().buses.push_back(names[2]);
       continue;
     }
     out.push_back({unit + "/bcu", buses_of(SSIM_ROLE_BCU, true, names[1 + b])});
@@ -240,6 +276,8 @@ bool Plant::set_cable_connected(std::size_t board, bool can, bool connected) {
   if (can) {
     if (can_node_[board] == SIZE_MAX) return false;
     pcs_bus_->set_attached(can_node_[board], connected);
+    // The LV packs' CAN and PCS RS485 pins share one jack and one cable.
+    if (board == pcs485_board_) lines_[pcs485_line_]->set_attached(pcs485_node_, connected);
     return true;
   }
   if (line_[board] == SIZE_MAX) return false;

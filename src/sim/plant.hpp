@@ -11,7 +11,8 @@
 // (their CAN is the pcs bus); `swapped_links` lists the
 // 0-based units whose incoming cable is plugged In/Out the wrong way round
 // (their Link In stays open). Only the first pack of an LV system is on the
-// pcs bus.
+// pcs bus, and only its RS485 port 1 (the jack's "RS485 to PCS" pins) is on
+// the "pcs485" line, whose other end is the outside world (stacksim serve).
 //
 // One step of the plant is the step loop of design.md:
 //   1. boards update: power, actuators (contactors, balancing) -> physics
@@ -71,8 +72,14 @@ class Plant {
         std::uint64_t seed, std::int64_t start_epoch_s,
         const std::vector<std::size_t>& swapped_links = {});
   // The names of the buses a system's plant has: "pcs", then the RS485
-  // lines ("link" between LV packs, "stringN/internal" per GTX3000 string).
+  // lines ("link" between LV packs and "pcs485" to the PCS; "stringN/internal"
+  // per GTX3000 string).
   static std::vector<std::string> bus_names(const SystemConfig& config);
+  // Lines with nothing simulated at their far end: only a bound transport
+  // talks on them ("pcs485").
+  static bool outside_only(const std::string& bus) { return bus == "pcs485"; }
+  // The HAL RS485 port of an LV pack wired to the PCS.
+  static constexpr std::uint16_t kPcs485Port = 1;
   // Every board's name (as firmware.log names it: "string1/bcu",
   // "string1/module3", "pack2") and the buses it sits on, in board order;
   // what the constructor wires, known before a plant is built.
@@ -142,6 +149,8 @@ class Plant {
   class Rs485Link;
 
   void add_board(const hw::BoardSpec& spec, hw::BoardWiring wiring, const FirmwareImage& image);
+  static std::uint32_t pcs485_baud(const FirmwareParams& params);
+  void attach_pcs485();
   void wire_power(std::size_t index);
   void run_events(std::int64_t until_ns);
   // Hands a frame or burst to the board's firmware at t_ns.
@@ -163,6 +172,8 @@ class Plant {
   std::vector<std::unique_ptr<Rs485Link>> rs485_links_;
   // Per board: its node on the PCS bus, its line and node there (SIZE_MAX: none).
   std::vector<std::size_t> can_node_, line_, line_node_;
+  // The pcs485 line (LV systems), the board on it and its node (SIZE_MAX: none).
+  std::size_t pcs485_line_ = SIZE_MAX, pcs485_board_ = SIZE_MAX, pcs485_node_ = SIZE_MAX;
   std::unique_ptr<LinkFaults> link_faults_;
   std::unique_ptr<LinkDelay> link_delay_;
   std::vector<std::vector<LedEvent>> led_events_;

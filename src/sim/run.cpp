@@ -196,7 +196,7 @@ RunOutcome run_to_partial_files(const scenario::Scenario& sc, const SystemConfig
   }
   // Every bus of the plant in candump / RS485 log form (docs/bus-logs.md).
   BusRecorder bus_logs(options.out_dir);
-  if (plant && !record_plant_buses(bus_logs, *plant, options.bus_logs, outcome.error)) return outcome;
+  if (plant && !record_plant_buses(bus_logs, *plant, options.bus_logs, options.bound_buses, outcome.error)) return outcome;
 
   summary.units.resize(system.branch_count());
   Sampler sampler(system);

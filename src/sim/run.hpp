@@ -59,8 +59,11 @@ struct RunOptions {
   // The DBC of the firmware's PCS protocol (load_firmware_pcs_dbc); needed
   // when an expectation reads the PCS bus ("can" probes).
   const protocol::Dbc* pcs_dbc = nullptr;
-  // Buses recorded (Plant::bus_names); nullopt: every bus.
+  // Buses recorded (Plant::bus_names); nullopt: every bus (a line only the
+  // outside talks on, such as pcs485, only when it is in bound_buses).
   std::optional<std::vector<std::string>> bus_logs = std::nullopt;
+  // Buses bound to an external transport (stacksim serve --bus).
+  std::vector<std::string> bound_buses = {};
   // A progress bar on stderr for long runs (the CLI: when it is a terminal).
   bool progress = false;
   // A recorded log's PCS frames on the PCS bus instead of an inverter

@@ -44,6 +44,8 @@ inline constexpr const char* kDryMeaningNames[] = {"none", "prohibit_charge", "p
 inline constexpr const char* kPcsProtocolNames[] = {"pylon-lv", "pylon-hv", "sofar-hv", "growatt-lv"};
 inline constexpr const char* kPcsCommLossNames[] = {"report", "open"};
 inline constexpr const char* kPcsManufacturerNames[] = {"profile", "pylon", "amass", "sofar", "growatt", "stacksim"};
+// pcs/pcs485_link.hpp: Pcs485Protocol.
+inline constexpr const char* kPcs485ProtocolNames[] = {"none", "pylon", "growatt"};
 inline constexpr const char* kOnOffNames[] = {"on", "off"};
 inline constexpr const char* kPylonLvSystemErrorNames[] = {"spec", "bit7"};
 inline constexpr const char* kByteOrderNames[] = {"le", "be"};
@@ -133,6 +135,10 @@ inline constexpr ScalarSpec kScalarParams[] = {
     {"pcs.pylon_hv.dcl_sign", "", 0, 1, kDclSignNames, 2},
     {"pcs.comm_loss", "", 0, 1, kPcsCommLossNames, 2},
     {"pcs.masking_ms", "ms", 0, 3600000, nullptr, 0},
+    // the RS485 port toward the PCS (pcs/pcs485_link.hpp)
+    {"pcs485.protocol", "", 0, 2, kPcs485ProtocolNames, 3},
+    {"pcs485.address", "", 1, 254, nullptr, 0},
+    {"pcs485.baud", "baud", 1200, 921600, nullptr, 0},
     {"parallel.units", "", 1, 8, nullptr, 0},
     {"parallel.window_ms", "ms", 0, 600000, nullptr, 0},
     {"parallel.max_diff_mV", "mV", 0, 100000, nullptr, 0},

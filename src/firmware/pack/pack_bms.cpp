@@ -5,6 +5,7 @@
 #include "app/event_log.hpp"
 #include "app/measure.hpp"
 #include "core/params.hpp"
+#include "pcs/pcs_limits.hpp"
 
 namespace stacksim::fw {
 
@@ -24,10 +25,16 @@ PackBms::PackBms(const ssim_hal* hal, const ssim_node_config& config)
   balancing_.threshold_mV = params.require("balance.threshold_mV");
   // PCS link first: the app reports every missing key, the link's too.
   pcs_.configure(hal, params, config.product, &pcs_cells_);
+  // The PCS's RS485 pins, where the board wires them (port 1).
+  if (config.rs485_ports > kPcs485Port) {
+    pcs485_.configure(hal, kPcs485Port, params, config.product, pcs_.options().manufacturer, &pcs_cells_);
+  }
   pcs_nominal_mAh_ = static_cast<std::uint32_t>(params.require("capacity.nominal_mAh"));
   ok_ = app_.configure(hal, params, 1, true);
   if (!pcs_.options().open_on_comm_loss) app_.set_advisory_faults(SSIM_FAULT_PCS_COMM);
   pcs_meanings_.configure(app_.protection());
+  pcs485_.set_limits(pcs_limits_from(app_.protection(), params.require("current.charge_max_mA"),
+                                     params.require("current.discharge_max_mA")));
   if (ok_) configure_parallel(params);
   // Woken by the wake voltage: straight to start-up (the manual: "wakes it
   // from off to standby"); woken by POWER: the long press starts it.
@@ -150,13 +157,23 @@ void PackBms::can_receive(std::uint16_t port, const ssim_can_frame& frame) {
   // Only valid frames of the PCS's protocol count as communication.
   const auto now_ms = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
   if (!pcs_.receive(frame, now_ms)) return;
+  pcs_spoke(now_ms);
+}
+
+void PackBms::pcs_spoke(std::uint32_t) {
   pcs_heard_ = pcs_.heard();
   pcs_last_ms_ = pcs_.last_heard_ms();
   link_.pcs_heard();
 }
 
 void PackBms::rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len) {
-  if (port == 0) link_.receive(data, len, static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u));
+  const auto now_ms = static_cast<std::uint32_t>(hal_->time_us(hal_->ctx) / 1000u);
+  if (port == 0) link_.receive(data, len, now_ms);
+  // A request on the PCS's RS485 pins is PCS communication as a CAN frame is.
+  if (port == kPcs485Port && pcs485_.receive(data, len, pcs_.report(), unit_report_)) {
+    pcs_.note_heard(now_ms);
+    pcs_spoke(now_ms);
+  }
 }
 
 }  // namespace stacksim::fw

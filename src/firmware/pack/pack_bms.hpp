@@ -17,11 +17,15 @@
 #include "parallel/follow.hpp"
 #include "pack/pack_pcs.hpp"
 #include "parallel/parallel_link.hpp"
+#include "pcs/pcs485_link.hpp"
 #include "pcs/pcs_link.hpp"
 #include "pcs/pcs_meaning.hpp"
 #include "stacksim/hal.h"
 
 namespace stacksim::fw {
+
+// RS485 port 1 of an LV pack: the "RS485 to PCS" pins of its CAN / RS485 jack.
+inline constexpr std::uint16_t kPcs485Port = 1;
 
 class PackBms {
  public:
@@ -29,6 +33,7 @@ class PackBms {
   bool ok() const { return ok_; }
   void tick();
   void can_receive(std::uint16_t port, const ssim_can_frame& frame);
+  // Port 0: the link between packs; port 1: the PCS's RS485 pins.
   void rs485_receive(std::uint16_t port, const std::uint8_t* data, std::size_t len);
 
  private:
@@ -45,6 +50,8 @@ class PackBms {
   // pack_parallel.cpp: the link to the other packs of a parallel system.
   void configure_parallel(const ParamSet& params);
   void follow_parallel();
+  // The PCS spoke (CAN or RS485): the power-off timer and the link learn it.
+  void pcs_spoke(std::uint32_t now_ms);
   // pack_pcs.cpp: this pack's report to the PCS.
   PcsReport pcs_unit_report() const;
 
@@ -79,6 +86,8 @@ class PackBms {
   PackCellSource pcs_cells_{hal_, cell_mV_, cells_, temps_};
   std::uint32_t pcs_nominal_mAh_ = 0;
   PcsReport unit_report_;  // this pack's, every 100 ms
+  // The RS485 port toward the PCS (RS485 port 1, where the board has it).
+  Pcs485Link pcs485_;
 };
 
 }  // namespace stacksim::fw

@@ -60,6 +60,12 @@ class PcsLink {
     return heard_ && !alive(now_ms) && !masked;
   }
   std::uint32_t last_heard_ms() const { return last_heard_ms_; }
+  // The PCS spoke on another port (the RS485 pins, pcs485_link.hpp): it is
+  // alive as if a valid frame of the profile had arrived.
+  void note_heard(std::uint32_t now_ms) {
+    heard_ = true;
+    last_heard_ms_ = now_ms;
+  }
 
   const PcsOptions& options() const { return options_; }
   const PcsReport& report() const { return report_; }
