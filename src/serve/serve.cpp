@@ -13,6 +13,8 @@
 #include "serve/endpoints.hpp"
 #include "serve/external_boards.hpp"
 #include "serve/pacer.hpp"
+#include "serve/rs485_gateway.hpp"
+#include "serve/status_line.hpp"
 #include "serve/steady_clock.hpp"
 #include "sim/plant.hpp"
 
@@ -25,9 +27,10 @@ namespace asio = boost::asio;
 // status line.
 class PacingHook : public sim::StepHook {
  public:
-  PacingHook(asio::io_context& io, double speed, bool status_line, const std::vector<CanGateway*>& gateways)
+  PacingHook(asio::io_context& io, double speed, bool status_line, const std::vector<CanGateway*>& gateways,
+             const std::vector<Rs485Gateway*>& lines)
       : io_(io), clock_(io), pacer_(clock_, speed), speed_(speed), status_line_(status_line),
-        gateways_(gateways), signals_(io, SIGINT, SIGTERM) {
+        gateways_(gateways), lines_(lines), signals_(io, SIGINT, SIGTERM) {
     signals_.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) stop_ = true;
     });
@@ -59,27 +62,23 @@ class PacingHook : public sim::StepHook {
 
  private:
   void show_status(std::int64_t end_ns) {
-    char line[256];
-    int n = std::snprintf(line, sizeof line, "\r%10.1f s", static_cast<double>(end_ns) * 1e-9);
-    if (plant_ != nullptr) {
-      const auto& st = plant_->board(plant_->master(0)).last_status();
-      if (st) {
-        n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n),
-                           "  SOC %5.1f %%  %6.1f V  %7.1f A  %-14s alarms %08X",
-                           st->soc_permille * 0.1, st->pack_voltage_mV * 1e-3, st->current_mA * 1e-3,
-                           ssim_bms_state_name(st->state), st->alarms);
+    StatusFigures f;
+    f.sim_ns = end_ns;
+    if (plant_ != nullptr) f.master = plant_->board(plant_->master(0)).last_status();
+    for (const CanGateway* g : gateways_) {
+      f.frames_in += g->frames_in();
+      f.frames_out += g->frames_out();
+    }
+    if (!lines_.empty()) {
+      f.bursts_in = 0;
+      f.bursts_out = 0;
+      for (const Rs485Gateway* l : lines_) {
+        *f.bursts_in += l->bursts_in();
+        *f.bursts_out += l->bursts_out();
       }
     }
-    std::uint64_t in = 0, out = 0;
-    for (const CanGateway* g : gateways_) {
-      in += g->frames_in();
-      out += g->frames_out();
-    }
-    const sim::LatenessStats late = pacer_.stats();
-    std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n),
-                  "  frames in %llu out %llu  late p99 %.2f ms ", static_cast<unsigned long long>(in),
-                  static_cast<unsigned long long>(out), static_cast<double>(late.p99_ns) * 1e-6);
-    std::fputs(line, stderr);
+    f.late_p99_ns = pacer_.stats().p99_ns;
+    std::fputs(format_status_line(f).c_str(), stderr);
     std::fflush(stderr);
   }
 
@@ -89,6 +88,7 @@ class PacingHook : public sim::StepHook {
   double speed_;
   bool status_line_;
   std::vector<CanGateway*> gateways_;
+  std::vector<Rs485Gateway*> lines_;
   asio::signal_set signals_;
   sim::Plant* plant_ = nullptr;
   bool stop_ = false;
@@ -145,10 +145,12 @@ sim::RunOutcome serve_scenario(const scenario::Scenario& sc, const sim::SystemCo
     gateway_ptrs.push_back(g.get());
     gateways.push_back(std::move(g));
   }
-  PacingHook pacing(io, settings.speed, settings.status_line, gateway_ptrs);
+  std::vector<Rs485Gateway*> line_ptrs;
+  for (auto& line : lines) line_ptrs.push_back(line.get());
+  PacingHook pacing(io, settings.speed, settings.status_line, gateway_ptrs, line_ptrs);
   options.hooks.push_back(&pacing);
   for (CanGateway* g : gateway_ptrs) options.hooks.push_back(g);
-  for (auto& line : lines) options.hooks.push_back(line.get());
+  for (Rs485Gateway* line : line_ptrs) options.hooks.push_back(line);
   ExternalBoards externals(settings.externals);
   options.hooks.push_back(&externals);
   options.progress = false;
