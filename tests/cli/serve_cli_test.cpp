@@ -79,7 +79,7 @@ TEST_F(ServeCli, RS485TransportsBindOnlyRS485LinesAndExternalBoardsNeedABoundBus
   const auto file = write("taken", "x");
   r = stacksim({"serve", scenario.string(), "--out", (dir_ / "taken-run").string(), "--bus", "link=pty:" + file.string()});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("exists and is not a symbolic link"));
+  EXPECT_THAT(r.err, HasSubstr("taken exists and is a regular file; expected a free path"));
   EXPECT_EQ(read_file(file), "x");
 
   r = stacksim({"serve", "gtx3000-h4", "--external", "string1/bms"});

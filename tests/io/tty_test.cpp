@@ -83,20 +83,20 @@ TEST_F(TtyTest, APathInUseIsRefusedAndAStaleLinkReplaced) {
   const std::string file = (dir_ / "file").string();
   std::ofstream(file) << "keep me";
   EXPECT_EQ(open_pty(file, error), nullptr);
-  EXPECT_NE(error.find("exists and is not a symbolic link"), std::string::npos) << error;
+  EXPECT_NE(error.find("exists and is a regular file"), std::string::npos) << error;
   EXPECT_TRUE(fs::is_regular_file(file));
 
   const std::string other = (dir_ / "other").string();
   fs::create_symlink(file, other);
   EXPECT_EQ(open_pty(other, error), nullptr);
-  EXPECT_NE(error.find("not to a pty"), std::string::npos) << error;
+  EXPECT_NE(error.find("is a link to '"), std::string::npos) << error;
 
   // A live pty's link (another stacksim) is not taken over.
   const std::string live = (dir_ / "live").string();
   auto first = open_pty(live, error);
   ASSERT_NE(first, nullptr) << error;
   EXPECT_EQ(open_pty(live, error), nullptr);
-  EXPECT_NE(error.find("still open"), std::string::npos) << error;
+  EXPECT_NE(error.find("which is open"), std::string::npos) << error;
 
   // A link left by a run that died (its pty gone) is replaced.
   const std::string stale = (dir_ / "stale").string();
@@ -106,7 +106,7 @@ TEST_F(TtyTest, APathInUseIsRefusedAndAStaleLinkReplaced) {
   EXPECT_EQ(fs::read_symlink(stale).string(), second->slave_path);
 
   EXPECT_EQ(open_pty((dir_ / "no-such-dir" / "x").string(), error), nullptr);
-  EXPECT_NE(error.find("cannot make the link"), std::string::npos) << error;
+  EXPECT_NE(error.find("cannot create the link"), std::string::npos) << error;
 }
 
 TEST_F(TtyTest, ASerialPortOpensRawAtItsRateAndANonTerminalIsRefused) {
