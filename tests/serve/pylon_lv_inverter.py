@@ -9,35 +9,18 @@ GTX5000 manual (products.md) and the scenario tests/serve/hot-sensor.json.
 Importing this module needs python3-can (Debian's, under /usr/bin/python3):
 without it the test exits 77 (skipped), or 1 when CI=true.
 """
-import json
-import os
-import signal
 import struct
-import subprocess
-import sys
 import time
 
-try:
-    import can
-except ImportError:
-    print("python3-can is missing (apt-get install python3-can)", file=sys.stderr)
-    sys.exit(1 if os.environ.get("CI") == "true" else 77)
+from serve_harness import can, fail, stop_server  # noqa: F401 (re-exported for the tests that import them from here)
+import serve_harness
 
 SPEED = 2.0  # simulated seconds per wall second
 
 
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
 def start_server(stacksim, data, scenario, out, spec):
-    """`stacksim serve` with the PCS bus on `spec`; returns it and its first stderr line."""
-    proc = subprocess.Popen(
-        [stacksim, "--data", data, "serve", scenario, "--bus", "pcs=" + spec,
-         "--speed", str(SPEED), "--out", out, "--duration", "10m"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return proc, proc.stderr.readline()
+    """`stacksim serve` with the PCS bus on `spec` at SPEED; returns it and its first stderr line."""
+    return serve_harness.start_server(stacksim, data, scenario, out, spec, SPEED)
 
 
 class Inverter:
@@ -113,31 +96,7 @@ def check_hot_sensor(inv):
         fail("discharge should still be allowed at 56 C (limit %.1f A)" % dcl)
 
 
-def stop_server(proc):
-    """SIGINT must end the run cleanly; returns the rest of its stderr."""
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        fail("the server did not stop within 30 s of SIGINT")
-    if proc.returncode != 0:
-        fail("exit code %d after SIGINT: %s" % (proc.returncode, err))
-    return err
-
-
 def check_outputs(out):
-    """summary.json says the run was stopped by the signal; the bus log is valid. Returns the bus's report."""
-    summary = json.load(open(os.path.join(out, "summary.json")))
-    serve = summary.get("serve", {})
-    if not serve.get("stopped_by_signal"):
-        fail("summary.json: serve.stopped_by_signal is not true: %s" % serve)
-    bus = serve["buses"][0]
-    if bus["frames_in"] < 5 or bus["malformed"] != 0:
-        fail("summary.json: %s" % bus)
-    # The log the run wrote is complete and valid for python-can.
-    frames = list(can.CanutilsLogReader(os.path.join(out, "bus-pcs.log")))
-    if not any(f.arbitration_id == 0x305 for f in frames):
-        fail("the inverter's 0x305 is not in bus-pcs.log")
-    print("ok: %d frames in the log; lateness p99 %.3f ms" % (len(frames), serve["lateness_ms"]["p99"]))
-    return bus
+    """summary.json says the run was stopped by the signal; the bus log is valid
+    and holds the inverter's 0x305. Returns the bus's report."""
+    return serve_harness.check_outputs(out, (0x305,))
