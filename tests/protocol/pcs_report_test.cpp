@@ -120,9 +120,14 @@ TEST(PcsMeanings, RowsMapByQuantityAndDirection) {
   EXPECT_EQ(row_meanings(row), pcs_flag(PcsMeaning::kChargeOverTemperature));
   row.applies = Applies::kWhileDischarging;
   EXPECT_EQ(row_meanings(row), pcs_flag(PcsMeaning::kDischargeOverTemperature));
-  row.applies = Applies::kAlways;
+  row.applies = Applies::kAlways;  // then the direction the reaction stops
+  row.reaction = Reaction::kStopBoth;
   EXPECT_EQ(row_meanings(row),
             pcs_flag(PcsMeaning::kChargeOverTemperature) | pcs_flag(PcsMeaning::kDischargeOverTemperature));
+  row.reaction = Reaction::kStopCharge;
+  EXPECT_EQ(row_meanings(row), pcs_flag(PcsMeaning::kChargeOverTemperature));
+  row.reaction = Reaction::kStopDischarge;
+  EXPECT_EQ(row_meanings(row), pcs_flag(PcsMeaning::kDischargeOverTemperature));
   row.quantity = Quantity::kCellTempMin_dC;
   row.applies = Applies::kWhileDischarging;
   EXPECT_EQ(row_meanings(row), pcs_flag(PcsMeaning::kDischargeUnderTemperature));

@@ -175,16 +175,12 @@ def check(inv, facts):
     basic, cycles, error, alarm, protection = inv.status()
     if not alarm & CHARGE_CELL_LOW_TEMP:
         fail("0x4250 alarm word %04X: no charge cell low temperature alarm beside the protection" % alarm)
-    # Disagreement with the reference, not asserted (a possible bug, reported):
-    # stacksim also sets bit 6, "discharge cell low temp", in both words at
-    # -12 C (0x4250 = 13 00 00 00 50 00 50 00), while 0x4280 allows discharge
-    # and 0x4220 still offers a discharge limit; by 2.4 and the manual (discharge
-    # down to -20 C) only bit 4 should be set. Any other bit is a failure.
-    if protection & ~(CHARGE_CELL_LOW_TEMP | DISCHARGE_CELL_LOW_TEMP) & 0x0FFF:
-        fail("0x4250 protection word %04X: more than charge cell low temperature" % protection)
-    if protection & DISCHARGE_CELL_LOW_TEMP:
-        print("note: 0x4250 protection word %04X has 'discharge cell low temp' at %.0f C with discharge allowed"
-              % (protection, facts["fault_value"]))
+    # By 2.4 and the manual (discharge allowed down to -20 C) only bit 4,
+    # "charge cell low temp", is set; bit 6 (discharge) or any other is a failure.
+    if protection & 0x0FFF != CHARGE_CELL_LOW_TEMP:
+        fail("0x4250 protection word %04X: expected charge cell low temperature alone" % protection)
+    if alarm & DISCHARGE_CELL_LOW_TEMP:
+        fail("0x4250 alarm word %04X: discharge cell low temperature at %.0f C" % (alarm, cold))
     _, _, ci, di = inv.limits()
     if inv.forbidden()[1] != 0 or not 0 < di <= 30.0:
         fail("discharge should still be allowed at %.0f C: 0x4280 %s, limit %.1f A" %

@@ -33,6 +33,16 @@ bool elapsed(std::uint32_t now_ms, std::uint32_t since_ms, std::uint32_t span_ms
 bool reaction_blocks_charge(Reaction r) { return r != Reaction::kStopDischarge; }
 bool reaction_blocks_discharge(Reaction r) { return r != Reaction::kStopCharge; }
 
+bool row_concerns_charge(const ProtectionRow& row) {
+  if (row.applies != Applies::kAlways) return row.applies == Applies::kWhileCharging;
+  return reaction_blocks_charge(row.reaction);
+}
+
+bool row_concerns_discharge(const ProtectionRow& row) {
+  if (row.applies != Applies::kAlways) return row.applies == Applies::kWhileDischarging;
+  return reaction_blocks_discharge(row.reaction);
+}
+
 bool ProtectionEngine::read_row(const ParamSet& params, int i, std::int32_t pack_multiplier,
                                 ProtectionRow& row) const {
   const std::int32_t quantity = params.require("prot.", i, ".quantity");

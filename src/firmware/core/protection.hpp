@@ -145,4 +145,12 @@ class ProtectionEngine {
 bool reaction_blocks_charge(Reaction r);
 bool reaction_blocks_discharge(Reaction r);
 
+// Whether a row is about charging, discharging or both, for what the PCS is
+// told: the direction it applies in, or, for a row that applies always (the
+// temperature windows, docs/firmware-parameters.md), the direction its
+// reaction stops. So "charge_over_temp" (stop_charge) is the charge window
+// however it is timed.
+bool row_concerns_charge(const ProtectionRow& row);
+bool row_concerns_discharge(const ProtectionRow& row);
+
 }  // namespace stacksim::fw

@@ -3,7 +3,15 @@
 namespace stacksim::fw {
 namespace {
 
-bool covers(Applies row, Applies wanted) { return row == Applies::kAlways || wanted == Applies::kAlways || row == wanted; }
+// Any row for kAlways; otherwise a row about that direction.
+bool covers(const ProtectionRow& row, Applies wanted) {
+  switch (wanted) {
+    case Applies::kWhileCharging: return row_concerns_charge(row);
+    case Applies::kWhileDischarging: return row_concerns_discharge(row);
+    case Applies::kAlways: break;
+  }
+  return true;
+}
 
 // The threshold at `tier`, or at the nearest tier the row has (looking
 // toward protection first: the harder limit is what a PCS must respect).
@@ -19,7 +27,7 @@ std::int32_t at_tier(const ProtectionRow& row, Tier tier) {
 std::int32_t threshold(const ProtectionEngine& e, Quantity q, Applies applies, Tier tier) {
   for (int i = 0; i < e.row_count(); ++i) {
     const ProtectionRow& row = e.row(i);
-    if (row.quantity == q && covers(row.applies, applies)) return at_tier(row, tier);
+    if (row.quantity == q && covers(row, applies)) return at_tier(row, tier);
   }
   return 0;
 }

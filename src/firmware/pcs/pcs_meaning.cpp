@@ -3,14 +3,13 @@
 namespace stacksim::fw {
 namespace {
 
-// A direction-dependent meaning pair, chosen by when the row applies.
-PcsFlags by_direction(Applies applies, PcsMeaning charge, PcsMeaning discharge) {
-  switch (applies) {
-    case Applies::kWhileCharging: return pcs_flag(charge);
-    case Applies::kWhileDischarging: return pcs_flag(discharge);
-    case Applies::kAlways: break;
-  }
-  return static_cast<PcsFlags>(pcs_flag(charge) | pcs_flag(discharge));
+// A direction-dependent meaning pair, chosen by the direction the row is
+// about (row_concerns_charge/discharge).
+PcsFlags by_direction(const ProtectionRow& row, PcsMeaning charge, PcsMeaning discharge) {
+  PcsFlags f = 0;
+  if (row_concerns_charge(row)) f |= pcs_flag(charge);
+  if (row_concerns_discharge(row)) f |= pcs_flag(discharge);
+  return f;
 }
 
 }  // namespace
@@ -24,9 +23,9 @@ PcsFlags row_meanings(const ProtectionRow& row) {
     case Quantity::kChargeCurrent_mA: return pcs_flag(PcsMeaning::kChargeOverCurrent);
     case Quantity::kDischargeCurrent_mA: return pcs_flag(PcsMeaning::kDischargeOverCurrent);
     case Quantity::kCellTempMax_dC:
-      return by_direction(row.applies, PcsMeaning::kChargeOverTemperature, PcsMeaning::kDischargeOverTemperature);
+      return by_direction(row, PcsMeaning::kChargeOverTemperature, PcsMeaning::kDischargeOverTemperature);
     case Quantity::kCellTempMin_dC:
-      return by_direction(row.applies, PcsMeaning::kChargeUnderTemperature, PcsMeaning::kDischargeUnderTemperature);
+      return by_direction(row, PcsMeaning::kChargeUnderTemperature, PcsMeaning::kDischargeUnderTemperature);
     case Quantity::kCellDiff_mV: return pcs_flag(PcsMeaning::kCellImbalance);
     case Quantity::kBoardTempMax_dC: return pcs_flag(PcsMeaning::kBoardOverTemperature);
   }

@@ -18,6 +18,8 @@
 #include <gtest/gtest.h>
 
 #include "core/protection.hpp"
+#include "pcs/pcs_limits.hpp"
+#include "pcs/pcs_meaning.hpp"
 #include "product_params.hpp"
 
 namespace stacksim::fw {
@@ -51,6 +53,48 @@ TEST(ProtectionTables, EveryProductHasRows) {
     EXPECT_TRUE(product(name).problems.empty()) << product(name).problems;
     EXPECT_GE(product(name).params.protection_ids.size(), 13u) << name;
   }
+}
+
+// The temperature rows apply always (docs/firmware-parameters.md), so what a
+// PCS is told about them follows the direction each one stops: Pylontech's
+// 0x47 (charge and discharge over / under temperature) and the direction bits
+// of 0x4250 and its kin. A GTX3000 at -12 C may not charge (manual 8.1 a) but
+// may discharge down to -20 C (8.1 b): only the charge bit is raised.
+TEST(ProtectionTables, TemperatureWindowsReachThePcsInTheDirectionTheyStop) {
+  for (const std::string& name : product_names()) {
+    const auto& p = product(name);
+    ProtectionEngine e;
+    ASSERT_TRUE(e.configure(p.set(), 1)) << name;
+    const PcsLimits l = pcs_limits_from(e, 0, 0);
+    for (std::size_t i = 0; i < p.params.protection_ids.size(); ++i) {
+      const std::string& id = p.params.protection_ids[i];
+      const ProtectionRow& row = e.row(static_cast<int>(i));
+      const std::int32_t trip = row.threshold[static_cast<std::size_t>(Tier::kProtection)];
+      const PcsFlags meaning = row_meanings(row);
+      if (id == "charge_over_temp") {
+        EXPECT_EQ(l.charge_high_dC, trip) << name;
+        EXPECT_EQ(meaning, pcs_flag(PcsMeaning::kChargeOverTemperature)) << name;
+      } else if (id == "charge_under_temp") {
+        EXPECT_EQ(l.charge_low_dC, trip) << name;
+        EXPECT_EQ(meaning, pcs_flag(PcsMeaning::kChargeUnderTemperature)) << name;
+      } else if (id == "discharge_over_temp") {
+        EXPECT_EQ(l.discharge_high_dC, trip) << name;
+        EXPECT_EQ(meaning, pcs_flag(PcsMeaning::kDischargeOverTemperature)) << name;
+      } else if (id == "discharge_under_temp") {
+        EXPECT_EQ(l.discharge_low_dC, trip) << name;
+        EXPECT_EQ(meaning, pcs_flag(PcsMeaning::kDischargeUnderTemperature)) << name;
+      }
+    }
+  }
+  // The manuals' numbers (products.md): first readings beyond 55 C / -10 C
+  // for charging and 60 C / -20 C for discharging on the GTX family.
+  ProtectionEngine gtx3000;
+  ASSERT_TRUE(gtx3000.configure(product("gtx3000").set(), 1));
+  const PcsLimits l = pcs_limits_from(gtx3000, 0, 0);
+  EXPECT_EQ(l.charge_high_dC, 551);
+  EXPECT_EQ(l.charge_low_dC, -101);
+  EXPECT_EQ(l.discharge_high_dC, 601);
+  EXPECT_EQ(l.discharge_low_dC, -201);
 }
 
 constexpr std::uint32_t kStep_ms = 10;
