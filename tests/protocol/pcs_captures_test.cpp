@@ -135,7 +135,7 @@ TEST(PcsCaptures, SofarFirmwareSendsTheAmassSampleForItsState) {
   r.remaining_mAh = 24600;
   r.pack_mV = 210200;            // 0x356
   r.current_mA = 1600;
-  r.temp_avg_dC = 208;
+  r.temp_max_dC = 208;
   r.cycles = 1;
   r.module_count = 4;            // 0x359
   r.modules_in_series = 4;

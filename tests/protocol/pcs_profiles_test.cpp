@@ -435,7 +435,7 @@ Expected sofar_expected(const PcsReport& r) {
   e["BMS_SocSoh"] = {{"Soc", r.soc_permille / 10}, {"Soh", r.soh_permille / 10}, {"HiResSoc", 655.35},
                      {"RemainingCapacity", r.remaining_mAh / 1000.0}};
   e["BMS_Measurements"] = {{"Voltage", r.pack_mV / 1000.0}, {"Current", r.current_mA / 1000.0},
-                           {"Temperature", r.temp_avg_dC / 10.0}, {"CycleCount", r.cycles}};
+                           {"Temperature", r.temp_max_dC / 10.0}, {"CycleCount", r.cycles}};
   // The Pylon LV bit map, spec position of "system error".
   auto alarms = pylon_lv_expected(r, false)["BMS_Alarms"];
   alarms.erase("ProtectSystemErrorBit7");

@@ -179,13 +179,11 @@ def check(inv, facts):
     if not all(abs(x - facts["temperature"]) <= 2 for x in others):
         fail("0x690-0x691 for module %d: %s C, one sensor at %.0f C and the rest near %.0f C expected"
              % (hot_module, inv.temperatures(hot_module), hot, facts["temperature"]))
-    # Disagreement with the reference, not asserted (a possible bug, reported):
-    # 3.1 has 0x356 bytes 4-5 as the max temperature (B-E, "working"), which
-    # would read the hot sensor now; stacksim sends the average cell
-    # temperature (docs/pcs-protocols.md), about 27 C here. Equal at rest.
+    # 3.1: 0x356 bytes 4-5 are the max temperature (B-E, "working"), so the
+    # hot sensor shows there.
     t356 = inv.measurements()[2]
     if abs(t356 - hot) > 1:
-        print("note: 0x356 temperature %.1f C while a sensor reads %.0f C (3.1: max temperature)" % (t356, hot))
+        fail("0x356 temperature %.1f C while a sensor reads %.0f C (3.1: the max temperature)" % (t356, hot))
     print("ok at %.0f C: 0x359 %s, 0x30F %s, discharge limit %.1f A"
           % (hot, inv.last[0x359].hex(" "), inv.last[0x30F].hex(" "), di))
     inv.check_formats(EXTENDED)

@@ -109,7 +109,9 @@ void SofarHvProfile::tick(PcsContext& ctx) {
   f = sofar_frame(0x356, ctx);
   put_le16(f.data, 0, u16(dV(r.pack_mV)));
   put_le16(f.data, 2, s16(dA(r.current_mA)));
-  put_le16(f.data, 4, s16(r.temp_avg_dC));
+  // The hottest sensor, as Battery-Emulator's working driver reads bytes 4-5
+  // (protocols.md 3.1): the inverter derates on it.
+  put_le16(f.data, 4, s16(r.temp_max_dC));
   put_le16(f.data, 6, u16(r.cycles));
   send(f);
 
