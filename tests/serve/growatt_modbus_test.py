@@ -110,8 +110,10 @@ def main():
 
         holding, inputs = mbpoll(end_b, "4"), mbpoll(end_b, "3")
         print("mbpoll 03: %r" % holding)
-        # The registers that do not move at rest (measurements carry the front end's noise).
-        steady = [0x11, 0x14, 0x15, 0x16] + list(range(0x1A, 0x25))
+        # The registers that do not move at rest: measurements carry the front
+        # end's noise, and the status word (0x14) follows the current's
+        # direction, which flickers around zero while the DC link settles.
+        steady = [0x11, 0x15, 0x16] + list(range(0x1A, 0x25))
         if any(holding[r] != inputs[r] for r in steady):
             fail("03 and 04 read different maps: %r / %r" % (holding, inputs))
 
