@@ -3,12 +3,11 @@
 //  - the round trip from a socketcand client's frame to the firmware's
 //    answer through a running `stacksim serve` (target p99 < 2 ms);
 //  - the socketcand server's throughput to a client that reads as fast as it
-//    can (target: a saturated 1 Mbit/s bus, about 8000 frames/s, no loss).
+//    can (target: a saturated 1 Mbit/s bus, about 8000 frames/s, no loss);
+//  - the same round trip on SocketCAN, in serve_socketcan_bench.cpp (only
+//    where STACKSIM_BENCH_CAN_IFACE names an interface: inside the UML guest).
 // Latencies are reported as counters in microseconds (p50, p99, max).
 #include <benchmark/benchmark.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +23,7 @@
 #include <boost/asio/write.hpp>
 
 #include "io/socketcand_server.hpp"
+#include "serve_child.hpp"
 #include "serve/pacer.hpp"
 #include "serve/steady_clock.hpp"
 
@@ -32,15 +32,6 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-void latency_counters(benchmark::State& state, std::vector<double> us) {
-  if (us.empty()) return;
-  std::sort(us.begin(), us.end());
-  const auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<std::size_t>(q * static_cast<double>(us.size())))]; };
-  state.counters["p50_us"] = at(0.50);
-  state.counters["p99_us"] = at(0.99);
-  state.counters["max_us"] = us.back();
-}
 
 // The pacer alone at a 1 ms tick on an idle io_context, as stacksim serve
 // runs it (its quantiles in 1 us bins).
@@ -72,25 +63,10 @@ std::string read_until(tcp::socket& s, const std::string& needle) {
 // pylon-hv) as a child process; a client polls with 0x4200 and times the
 // first answer frame (0x421x).
 void BM_SocketcandRoundTrip(benchmark::State& state) {
-  int pipe_fd[2];
-  if (pipe(pipe_fd) != 0) return state.SkipWithError("pipe");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fd[1], STDERR_FILENO);
-    close(pipe_fd[0]);
-    const std::string scenario = std::string(STACKSIM_DATA_DIR) + "/bench/scenarios/serve-roundtrip.json";
-    execl(STACKSIM_BINARY, STACKSIM_BINARY, "--data", STACKSIM_DATA_DIR, "serve", scenario.c_str(), "--protocol",
-          "pylon-hv", "--bus", "pcs=socketcand:127.0.0.1:0", "--bus-logs", "none", "--out", "/tmp/stacksim-serve-bench",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(pipe_fd[1]);
-  char line[256] = {};
-  FILE* err = fdopen(pipe_fd[0], "r");
+  stacksim::bench::ServeChild serve = stacksim::bench::start_serve("socketcand:127.0.0.1:0");
   unsigned port = 0;
-  if (std::fgets(line, sizeof line, err) == nullptr || std::sscanf(line, "stacksim: bus on socketcand 127.0.0.1:%u", &port) != 1) {
-    kill(pid, SIGTERM);
-    waitpid(pid, nullptr, 0);
+  if (std::sscanf(serve.first_line.c_str(), "stacksim: bus on socketcand 127.0.0.1:%u", &port) != 1) {
+    stacksim::bench::stop_serve(serve);
     return state.SkipWithError("stacksim serve did not start");
   }
   asio::io_context io;
@@ -123,10 +99,8 @@ void BM_SocketcandRoundTrip(benchmark::State& state) {
     }
     s.non_blocking(false);
   }
-  latency_counters(state, us);
-  kill(pid, SIGINT);
-  waitpid(pid, nullptr, 0);
-  std::fclose(err);
+  stacksim::bench::latency_counters(state, us);
+  stacksim::bench::stop_serve(serve);
 }
 BENCHMARK(BM_SocketcandRoundTrip)->Iterations(1000)->Unit(benchmark::kMicrosecond)->UseRealTime();
 

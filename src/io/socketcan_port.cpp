@@ -68,13 +68,21 @@ bool interface_flags(const std::string& name, short& flags, int& hw_type) {
   return ok;
 }
 
-// The rtnetlink kind of the interface ("can" for a controller driver built
-// on can-dev, "vcan", "vxcan"), or "" if it cannot be read. libsocketcan's
-// controller queries print "no link data found" on stderr for any other kind,
-// so they are asked only of "can".
-std::string link_kind(unsigned index) {
+// What rtnetlink says of the interface. libsocketcan prints on stderr, ahead
+// of stacksim's own start line, whenever it finds no answer: "no link data
+// found" for any kind but "can", "no bittiming data found" for a controller
+// whose bit rate was never set (the kernel leaves the bit timing out until
+// then), "no berr_counter data found" for a driver without error counters.
+// So what is there is read here first, and libsocketcan asked only for that.
+struct LinkDescription {
+  std::string kind;                 // "can" (a controller on can-dev), "vcan", "vxcan"; "" if unreadable
+  std::uint32_t bitrate_bps = 0;    // 0: no bit timing reported
+  bool has_error_counters = false;  // the driver reports them (slcan does not)
+};
+
+LinkDescription describe_link(unsigned index) {
   const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) return "";
+  if (fd < 0) return {};
   struct {
     nlmsghdr header;
     ifinfomsg info;
@@ -100,7 +108,7 @@ std::string link_kind(unsigned index) {
     }
     return nullptr;
   };
-  std::string kind;
+  LinkDescription link;
   std::array<char, 8192> reply{};
   if (::send(fd, &request, sizeof request, 0) == static_cast<ssize_t>(sizeof request)) {
     const ssize_t n = ::recv(fd, reply.data(), reply.size(), 0);
@@ -108,27 +116,38 @@ std::string link_kind(unsigned index) {
     if (n >= static_cast<ssize_t>(sizeof h)) std::memcpy(&h, reply.data(), sizeof h);
     const std::size_t header = NLMSG_ALIGN(sizeof h) + NLMSG_ALIGN(sizeof(ifinfomsg));
     if (h.nlmsg_type == RTM_NEWLINK && h.nlmsg_len <= static_cast<std::size_t>(n) && h.nlmsg_len > header) {
-      std::size_t info_length = 0, kind_length = 0;
+      std::size_t info_length = 0, kind_length = 0, data_length = 0, timing_length = 0;
       const char* info = attribute(reply.data() + header, h.nlmsg_len - header, IFLA_LINKINFO, info_length);
       const char* k = info ? attribute(info, info_length, IFLA_INFO_KIND, kind_length) : nullptr;
-      if (k != nullptr) kind.assign(k, strnlen(k, kind_length));
+      if (k != nullptr) link.kind.assign(k, strnlen(k, kind_length));
+      const char* data = info ? attribute(info, info_length, IFLA_INFO_DATA, data_length) : nullptr;
+      const char* timing = data ? attribute(data, data_length, IFLA_CAN_BITTIMING, timing_length) : nullptr;
+      if (timing != nullptr && timing_length >= sizeof(can_bittiming)) {
+        can_bittiming bt;
+        std::memcpy(&bt, timing, sizeof bt);
+        link.bitrate_bps = bt.bitrate;
+      }
+      std::size_t counters_length = 0;
+      link.has_error_counters = data && attribute(data, data_length, IFLA_CAN_BERR_COUNTER, counters_length);
     }
   }
   ::close(fd);
-  return kind;
+  return link;
 }
 
 // Stops the interface, sets its bit rate and starts it again: the kernel
 // refuses new bit timing on a running controller.
-bool set_bitrate(const std::string& name, const std::string& kind, std::uint32_t bitrate_bps, std::string& error) {
-  can_bittiming bt{};
-  if (kind != "can" || can_get_bittiming(name.c_str(), &bt) != 0) {
+// A controller whose bit rate was never set (a fresh USB adapter, slcan0
+// straight from slcand) reports no bit timing yet, and takes one all the same.
+bool set_bitrate(const std::string& name, const LinkDescription& link, std::uint32_t bitrate_bps,
+                 std::string& error) {
+  if (link.kind != "can") {
     error = "socketcan:" + name + "@" + std::to_string(bitrate_bps) + ": " + name + " has no bit timing (" +
-            (kind.empty() ? std::string("not a CAN controller") : "a " + kind + " interface") +
+            (link.kind.empty() ? std::string("not a CAN controller") : "a " + link.kind + " interface") +
             "; a virtual interface such as vcan or vxcan has no bit rate): drop @" + std::to_string(bitrate_bps);
     return false;
   }
-  if (bt.bitrate == bitrate_bps) return true;  // nothing to change, no restart
+  if (link.bitrate_bps == bitrate_bps) return true;  // nothing to change, no restart
   const auto fail = [&](const char* step) {
     error = "socketcan:" + name + "@" + std::to_string(bitrate_bps) + ": " + step + " " + name + " failed: " +
             std::strerror(errno) + (errno == EPERM ? " (setting the bit rate needs CAP_NET_ADMIN)" : "");
@@ -183,9 +202,10 @@ std::unique_ptr<SocketcanPort> SocketcanPort::open(asio::io_context& io, const O
     error = what + ": " + name + " is not a CAN interface";
     return nullptr;
   }
-  port->kind_ = link_kind(index);
+  const LinkDescription link = describe_link(index);
+  port->kind_ = link.kind;
   if (options.bitrate_bps != 0) {
-    if (!set_bitrate(name, port->kind_, options.bitrate_bps, error)) return nullptr;
+    if (!set_bitrate(name, link, options.bitrate_bps, error)) return nullptr;
   } else if ((flags & IFF_UP) == 0) {
     error = what + ": " + name + " is down (ip link set " + name + " up, or give a bit rate: socketcan:" + name +
             "@500000)";
@@ -340,12 +360,13 @@ SocketcanPort::LinkInfo SocketcanPort::link_info() const {
     info.tx_dropped = ls.tx_dropped;
   }
   if (kind_ != "can") return info;  // no controller to ask (vcan, vxcan)
+  const LinkDescription link = describe_link(::if_nametoindex(name));
   int s = 0;
   if (can_get_state(name, &s) == 0) info.state = from_kernel_state(s);
   can_bittiming bt{};
-  if (can_get_bittiming(name, &bt) == 0 && bt.bitrate != 0) info.bitrate_bps = bt.bitrate;
+  if (link.bitrate_bps != 0 && can_get_bittiming(name, &bt) == 0 && bt.bitrate != 0) info.bitrate_bps = bt.bitrate;
   can_berr_counter bc{};
-  if (can_get_berr_counter(name, &bc) == 0) {
+  if (link.has_error_counters && can_get_berr_counter(name, &bc) == 0) {
     info.tx_errors = bc.txerr;
     info.rx_errors = bc.rxerr;
   }

@@ -34,9 +34,17 @@ class SlcanEndpoint : public CanEndpoint {
     r.frames_dropped = s.frames_dropped;
     r.malformed = s.malformed + s.refused + s.oversized;
     r.clients = s.hosts;
+    r.slcan_bitrate_bps = pty_->requested_bitrate_bps();
+    r.slcan_mode = mode_name(pty_->channel().mode());
   }
 
  private:
+  static const char* mode_name(io::SlcanChannel::Mode mode) {
+    using M = io::SlcanChannel::Mode;
+    if (mode == M::kOpen) return "open";
+    return mode == M::kListenOnly ? "listen-only" : "closed";
+  }
+
   static std::uint8_t flags(bus::CanBus::ErrorState state) {
     using S = bus::CanBus::ErrorState;
     using C = io::SlcanChannel;

@@ -26,6 +26,12 @@ struct ExternalBusReport {
   // state it ended in ("error-active", "bus-off", "unknown" on vcan); empty for the others.
   std::uint64_t error_frames = 0;
   std::string controller_state;
+  // An SLCAN adapter (slcan): the last bit rate a host set with "S" (0: none),
+  // which shows that a host such as the kernel's slcan driver configured it,
+  // and the adapter's state at the end ("closed", "open", "listen-only");
+  // empty mode for the other transports.
+  std::uint32_t slcan_bitrate_bps = 0;
+  std::string slcan_mode;
 };
 
 struct ServeReport {

@@ -134,6 +134,10 @@ Json serve_json(const ServeReport& r) {
       buses.back()["error_frames"] = b.error_frames;
       buses.back()["controller_state"] = b.controller_state;
     }
+    if (!b.slcan_mode.empty()) {
+      buses.back()["slcan_bitrate_bps"] = b.slcan_bitrate_bps;
+      buses.back()["slcan_mode"] = b.slcan_mode;
+    }
   }
   const auto ms = [](std::int64_t ns) { return round_to(static_cast<double>(ns) * 1e-6, 3); };
   return {{"speed", r.speed},

@@ -261,6 +261,54 @@ TEST(SocketcanPort, LibsocketcanOnVcanAnswersWhatItCan) {
   EXPECT_TRUE(SocketcanPort::open(io, o, error)) << error;
 }
 
+// The kernel's slcan driver, which slcand attached to the pseudo-terminal of a
+// running `stacksim serve --bus pcs=slcan:PATH` (tests/socketcan/
+// slcand_test.py names it in STACKSIM_CAN_SLCAN). Unlike vcan it has bit
+// timing, so this is the path a real USB-CAN adapter takes: the bit rate set
+// through libsocketcan, the interface started, its state from the driver.
+TEST(SocketcanPort, SlcanInterfaceTakesItsBitrateThroughLibsocketcan) {
+  const char* iface = std::getenv("STACKSIM_CAN_SLCAN");
+  if (iface == nullptr) GTEST_SKIP() << "STACKSIM_CAN_SLCAN names no slcan interface (tests/socketcan/slcand_test.py)";
+  // slcand leaves the interface down: the port has to start it.
+  int state = -1;
+  ASSERT_EQ(can_get_state(iface, &state), 0) << iface;
+  EXPECT_EQ(state, CAN_STATE_STOPPED);
+
+  boost::asio::io_context io;
+  SocketcanPort::Options o;
+  o.interface = iface;
+  o.bitrate_bps = 500000;  // the PCS bus's rate (docs/buses.md); the kernel sends the adapter S6
+  std::string error;
+  // Nothing from libsocketcan on stderr, where stacksim's start line must
+  // come first: the interface has no bit timing before this and slcan no
+  // error counters, which libsocketcan would complain about if asked.
+  testing::internal::CaptureStderr();
+  auto port = SocketcanPort::open(io, o, error);
+  const SocketcanPort::LinkInfo info = port ? port->link_info() : SocketcanPort::LinkInfo{};
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  ASSERT_TRUE(port) << error;
+  EXPECT_EQ(port->kind(), "can");
+
+  // Asked of the kernel directly, not through the port.
+  can_bittiming bt{};
+  ASSERT_EQ(can_get_bittiming(iface, &bt), 0) << iface;
+  EXPECT_EQ(bt.bitrate, 500000u);
+  ASSERT_EQ(can_get_state(iface, &state), 0) << iface;
+  EXPECT_EQ(state, CAN_STATE_ERROR_ACTIVE);
+  // And the port's own view agrees.
+  EXPECT_EQ(port->state(), CanControllerState::kErrorActive);
+  EXPECT_EQ(info.state, CanControllerState::kErrorActive);
+  ASSERT_TRUE(info.bitrate_bps);
+  EXPECT_EQ(*info.bitrate_bps, 500000u);
+  EXPECT_FALSE(info.tx_errors) << "slcan has no error counters";
+
+  // The same rate again restarts nothing; another one would stop the
+  // interface and take the served run's bus away from the inverter.
+  EXPECT_TRUE(SocketcanPort::open(io, o, error)) << error;
+  ASSERT_EQ(can_get_state(iface, &state), 0);
+  EXPECT_EQ(state, CAN_STATE_ERROR_ACTIVE);
+}
+
 // vxcan0 here, vxcan1 in another network namespace: a bench in a container.
 TEST(SocketcanPort, VxcanPairAcrossNetworkNamespaces) {
   NEEDS_CAN_GUEST();

@@ -53,6 +53,10 @@ def main():
     report = check_outputs(out)
     if report["clients"] != 2 or report["frames_dropped"] != 0:
         fail("summary.json: expected 2 hosts and no frame dropped: %s" % report)
+    # The second host's S5 is the last bit rate set; its shutdown ("C", then
+    # the terminal closed) leaves the adapter closed.
+    if report.get("slcan_bitrate_bps") != 250000 or report.get("slcan_mode") != "closed":
+        fail("summary.json: expected slcan_bitrate_bps 250000 and slcan_mode closed: %s" % report)
     mismatch = "the host set 250000 bit/s; the simulated bus runs at 500000 bit/s and keeps it"
     if err.count(mismatch) != 1:
         fail("expected one line on stderr saying %r; got %r" % (mismatch, err))

@@ -2,8 +2,9 @@
 # CTest Socketcan.Guest (label socketcan): the SocketCAN transport on real
 # kernel CAN, in ONE boot of the User-mode Linux guest (tools/uml/run-in-guest.sh;
 # this host's kernel has no CAN). Inside, guest_steps.sh runs the port's
-# GoogleTest binary and a `stacksim serve` on vcan0 with can-utils and
-# python-can's socketcan interface as the inverter.
+# GoogleTest binary, a `stacksim serve` on vcan0 with can-utils and
+# python-can's socketcan interface as the inverter, and Linux slcand attached
+# to a `stacksim serve` SLCAN endpoint as slcan0.
 #
 # Usage: guest_test.sh STACKSIM PORT_TEST DATA_DIR OUT_DIR
 # Exits 77 (skipped) when the guest or a tool is missing, except in CI
@@ -19,7 +20,7 @@ cannot_run() {
   exit 77
 }
 
-for tool in /usr/bin/linux.uml candump cansend; do
+for tool in /usr/bin/linux.uml candump cansend slcand; do
   command -v "$tool" >/dev/null || cannot_run "no $tool (tools/install-deps.sh installs user-mode-linux and can-utils)"
 done
 command -v insmod >/dev/null || [ -x /usr/sbin/insmod ] || cannot_run "no insmod (apt-get install kmod)"
