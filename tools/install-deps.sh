@@ -21,6 +21,7 @@ packages=(
   # has CAN; the host's may not): the guest kernel and insmod for its modules;
   # it also uses can-utils (above).
   user-mode-linux kmod
+  valgrind                # tests: memcheck on the SocketCAN code in the guest, where AddressSanitizer cannot run
   python3-serial          # tests: a BCU in Python on stacksim serve's RS485 pty / serial port
   socat                   # tests: a pty pair standing in for a serial cable (serial: transport)
   mbpoll python3-pymodbus python3-serial-asyncio  # tests: Modbus RTU masters reading the 6.5 kWh pack's Growatt map

@@ -20,7 +20,7 @@ cannot_run() {
   exit 77
 }
 
-for tool in /usr/bin/linux.uml candump cansend slcand; do
+for tool in /usr/bin/linux.uml candump cansend slcand valgrind; do
   command -v "$tool" >/dev/null || cannot_run "no $tool (tools/install-deps.sh installs user-mode-linux and can-utils)"
 done
 command -v insmod >/dev/null || [ -x /usr/sbin/insmod ] || cannot_run "no insmod (apt-get install kmod)"
