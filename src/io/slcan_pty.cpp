@@ -214,7 +214,8 @@ void SlcanPty::on_bytes(const char* data, std::size_t n) {
     if (c.kind == SlcanCommand::Kind::kMalformed) {
       ++stats_.malformed;
     } else if (!accepted) {
-      ++stats_.refused;
+      // A line too long is counted by the parser (oversized).
+      if (c.kind != SlcanCommand::Kind::kTooLong) ++stats_.refused;
     } else if (c.kind == SlcanCommand::Kind::kFrame) {
       ++stats_.frames_in;
       received_.push_back(c.frame);
