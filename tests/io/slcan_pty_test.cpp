@@ -58,17 +58,42 @@ class SlcanPtyTest : public ::testing::Test {
 
   void say(const std::string& text) { ASSERT_EQ(::write(host, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
 
-  // Lets the adapter work, then takes what the host has received.
-  std::string drain(milliseconds wait = milliseconds(30)) {
+  // Lets the adapter work until an answer has come and the line has been
+  // quiet for `quiet`, and returns it; "" if nothing came within 5 s. Waits
+  // on what arrives, not on a fixed time, so a loaded machine (ctest -j, the
+  // sanitizers) slows the test down without failing it.
+  std::string drain(milliseconds quiet = milliseconds(30)) {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    auto last = start;
+    std::string out;
+    for (;;) {
+      io.run_for(milliseconds(5));
+      const std::size_t before = out.size();
+      take_into(out);
+      const auto now = clock::now();
+      if (out.size() != before) last = now;
+      if (!out.empty() && now - last >= quiet) return out;
+      if (out.empty() && now - start >= std::chrono::seconds(5)) return out;
+    }
+  }
+
+  // What the host has received after the adapter has worked for `wait`: for
+  // checking that nothing comes.
+  std::string drain_for(milliseconds wait) {
     io.run_for(wait);
     std::string out;
+    take_into(out);
+    return out;
+  }
+
+  void take_into(std::string& out) {
     char buf[4096];
     for (;;) {
       const ssize_t n = ::read(host, buf, sizeof buf);
       if (n <= 0) break;
       out.append(buf, static_cast<std::size_t>(n));
     }
-    return out;
   }
 
   static bus::CanFrame frame(std::uint32_t id, std::uint8_t dlc) {
@@ -214,13 +239,14 @@ TEST_F(SlcanPtyTest, NoFramesWhileClosedAndAHostLeavingResetsTheChannel) {
   EXPECT_EQ(drain(), "t351100\r");
   EXPECT_TRUE(pty->take_received().empty());
   detach();
-  drain(milliseconds(50));  // the adapter notices (EIO) and resets
+  // The adapter notices (EIO) and resets.
+  for (int k = 0; k < 1000 && pty->channel().mode() != SlcanChannel::Mode::kClosed; ++k) drain_for(milliseconds(5));
   EXPECT_EQ(pty->channel().mode(), SlcanChannel::Mode::kClosed);
   EXPECT_EQ(pty->requested_bitrate_bps(), 125000u);  // kept for the caller to report
   pty->deliver(frame(0x351, 1), 0);
   attach();
   pty->deliver(frame(0x351, 1), 0);
-  EXPECT_EQ(drain(), "");  // a new host starts closed
+  EXPECT_EQ(drain_for(milliseconds(50)), "");  // a new host starts closed
   say("O\r");
   EXPECT_EQ(drain(), "\r");
   pty->deliver(frame(0x352, 0), 0);
@@ -252,7 +278,7 @@ TEST_F(SlcanPtyTest, AHostThatNeverReadsLosesFramesCountedAndGetsTheRestWhole) {
   say("F\r");
   std::string got;
   for (int quiet = 0; quiet < 10;) {
-    const std::string more = drain(milliseconds(20));
+    const std::string more = drain_for(milliseconds(20));
     quiet = more.empty() ? quiet + 1 : 0;
     got += more;
   }
