@@ -119,7 +119,9 @@ const SlcanCommand* SlcanParser::push(char c) {
     length_ = 0;
     if (dropped) {
       ++oversized_;
-      return nullptr;
+      last_ = of_kind(SlcanCommand::Kind::kTooLong);
+      last_.error = "line too long";
+      return &last_;
     }
     last_ = parse_slcan(std::string_view(buffer_, length));
     return &last_;
@@ -190,6 +192,7 @@ bool SlcanChannel::apply(const SlcanCommand& c, std::string& reply) {
       // (extended); python-can and the kernel read any line ending in '\r'.
       reply += c.frame.extended ? "Z\r" : "z\r";
       return true;
+    case K::kTooLong:
     case K::kMalformed:
       return refuse();
   }

@@ -7,8 +7,9 @@
 // (can/interfaces/slcan.py), which is what the tests drive.
 //
 // Bytes from the host are hostile: a line longer than kSlcanMaxLine is dropped
-// whole and counted, a command that does not parse or comes in the wrong state
-// is answered BEL ('\a') and counted. Nothing here allocates per byte.
+// whole, and it, a command that does not parse or one that comes in the wrong
+// state is answered BEL ('\a') and counted: a host waits for one answer to
+// every line it ends. Nothing here allocates per byte.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +38,7 @@ struct SlcanCommand {
     kStatus,      // "F"
     kTimestamps,  // "Z0" / "Z1"
     kFrame,       // "tIIIL..", "TIIIIIIIIL..", "rIIIL", "RIIIIIIIIL"
+    kTooLong,     // a line longer than kSlcanMaxLine, dropped unread (SlcanParser only)
     kMalformed    // anything else
   };
   Kind kind = Kind::kMalformed;
@@ -62,7 +64,7 @@ class SlcanParser {
     }
   }
 
-  std::uint64_t oversized() const { return oversized_; }  // lines dropped for length
+  std::uint64_t oversized() const { return oversized_; }  // lines dropped for length (kTooLong)
   // Forgets a partial line (the host went away mid-command).
   void clear_line() {
     length_ = 0;

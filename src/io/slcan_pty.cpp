@@ -62,6 +62,20 @@ struct SlcanPty::Port : std::enable_shared_from_this<Port> {
     });
   }
 
+  // Nothing the host that left had not read may reach the next one: stops a
+  // write under way and empties the slave's input, which for a pty outlives
+  // the host's close (the master keeps the pair alive) where a serial port's
+  // close would have discarded it.
+  void discard_output(const std::string& slave_path) {
+    pending.clear();
+    boost::system::error_code ignored;
+    descriptor.cancel(ignored);  // only a write can be pending: this runs in the read's handler
+    const int slave = ::open(slave_path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (slave < 0) return;
+    ::tcflush(slave, TCIFLUSH);
+    ::close(slave);
+  }
+
   void close() {
     owner = nullptr;
     boost::system::error_code ignored;
@@ -111,7 +125,8 @@ void SlcanPty::on_bytes(const char* data, std::size_t n) {
     if (c.kind == SlcanCommand::Kind::kMalformed) {
       ++stats_.malformed;
     } else if (!accepted) {
-      ++stats_.refused;
+      // A line too long is counted by the parser (oversized).
+      if (c.kind != SlcanCommand::Kind::kTooLong) ++stats_.refused;
     } else if (c.kind == SlcanCommand::Kind::kFrame) {
       ++stats_.frames_in;
       received_.push_back(c.frame);
@@ -130,7 +145,7 @@ void SlcanPty::on_hangup() {
   channel_.reset();
   parser_.clear_line();
   overrun_ = false;
-  port_->pending.clear();
+  port_->discard_output(slave_path_);
 }
 
 void SlcanPty::queue(const std::string& text, bool is_frame) {

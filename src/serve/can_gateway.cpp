@@ -9,13 +9,18 @@ namespace stacksim::serve {
 CanGateway::CanGateway(std::string bus_name, std::string spec, std::unique_ptr<CanEndpoint> endpoint)
     : bus_name_(std::move(bus_name)), spec_(std::move(spec)), endpoint_(std::move(endpoint)) {}
 
-void CanGateway::attach(sim::Plant& plant) {
-  bus_ = &plant.pcs_bus();
+void CanGateway::attach(sim::Plant& plant) { attach_bus(plant.pcs_bus()); }
+
+void CanGateway::attach_bus(bus::CanBus& bus) {
+  bus_ = &bus;
   node_ = bus_->attach("external:" + spec_, [this](const bus::CanFrame& f, std::int64_t end_ns) {
     ++frames_out_;
     endpoint_->deliver(f, end_ns);
   });
   endpoint_->attached(*bus_, node_);
+  bus_->add_tap([this](const bus::CanFrame&, std::int64_t end_ns, std::size_t sender) {
+    if (sender == node_) feed(end_ns);
+  });
 }
 
 void CanGateway::before_step(std::int64_t now_ns, std::int64_t) {
@@ -29,9 +34,13 @@ void CanGateway::before_step(std::int64_t now_ns, std::int64_t) {
       backlog_.push_back(f);
     }
   }
+  feed(now_ns);
+}
+
+void CanGateway::feed(std::int64_t now_ns) {
   while (!backlog_.empty()) {
     const bus::CanBus::SendResult r = bus_->send(node_, backlog_.front(), now_ns);
-    if (r == bus::CanBus::SendResult::kQueueFull) break;  // the rest waits for the next step
+    if (r == bus::CanBus::SendResult::kQueueFull) break;  // the rest waits for a place
     if (r == bus::CanBus::SendResult::kQueued) {
       ++frames_in_;
     } else {

@@ -3,9 +3,11 @@
 // out to the endpoint (a socketcand server, a SocketCAN interface); every
 // frame the endpoint received enters the bus at the next step's start, in
 // arrival order, as if the gateway's controller had sent it then. Frames the
-// bus cannot take yet (its transmit queue is full) wait in a bounded backlog;
-// beyond it, or while the gateway's controller is bus-off, they are refused
-// and counted.
+// controller cannot take yet (its transmit queue is full) wait in a bounded
+// backlog and enter it as its own frames leave, as a host's driver refills an
+// adapter's mailboxes: the backlog drains at the bus's rate, not one queue a
+// step. Beyond the backlog, or while the gateway's controller is bus-off,
+// frames are refused and counted.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +46,8 @@ class CanGateway : public sim::StepHook {
   CanGateway(std::string bus_name, std::string spec, std::unique_ptr<CanEndpoint> endpoint);
 
   void attach(sim::Plant& plant) override;
+  // The gateway's node on `bus` (attach() takes the plant's PCS bus).
+  void attach_bus(bus::CanBus& bus);
   void before_step(std::int64_t now_ns, std::int64_t dt_ns) override;
   void finish(sim::RunSummary& summary) override;
 
@@ -53,6 +57,9 @@ class CanGateway : public sim::StepHook {
   CanEndpoint& endpoint() { return *endpoint_; }
 
  private:
+  // Moves backlog frames into the controller's queue until it is full.
+  void feed(std::int64_t now_ns);
+
   std::string bus_name_, spec_;
   std::unique_ptr<CanEndpoint> endpoint_;
   bus::CanBus* bus_ = nullptr;

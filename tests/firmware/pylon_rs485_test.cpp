@@ -172,7 +172,7 @@ struct Rig {
     const std::string s = wire(req);
     Frame out;
     const Pylon485Outcome o = pylon485_answer(reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), src, out);
-    if (o == Pylon485Outcome::kSilent) return o;
+    if (o == Pylon485Outcome::kSilent || o == Pylon485Outcome::kUnreadable) return o;
     bool header = false;
     EXPECT_EQ(parse_text(wire(out), answer, header), Parse::kOk);
     return o;
@@ -327,6 +327,13 @@ TEST(PylonRs485Answer, AddressingAndReturnCodes) {
             Pylon485Outcome::kRefused);
   EXPECT_EQ(out.cid2, kRtnChksum);
   EXPECT_EQ(wire(out), "~200246020000FDB0\r");
+  // Nobody can answer what is not a frame; the link counts it apart from
+  // another battery's requests.
+  for (const std::string garbage : {"~2002", "20024642E00202FD33\r", "~2X024642E00202FD33\r"}) {
+    EXPECT_EQ(pylon485_answer(reinterpret_cast<const std::uint8_t*>(garbage.data()), garbage.size(), rig.src, out),
+              Pylon485Outcome::kUnreadable)
+        << garbage;
+  }
 }
 
 }  // namespace

@@ -47,5 +47,24 @@ class LogLine {
   std::size_t n_ = 0;
 };
 
+// A count of bad input (malformed frames, bad checksums) goes to the log as
+// a running total, at most every kPeriodMs and only when it has grown: a
+// babbling node or a flood must not flood the log, yet the last total is
+// there within kPeriodMs of the last bad frame.
+class CountLog {
+ public:
+  static constexpr std::uint32_t kPeriodMs = 10000;
+  // True when `count` is to be logged now; it is then taken as logged.
+  bool due(std::uint32_t count, std::uint32_t now_ms) {
+    if (count == logged_ || now_ms - last_ms_ < kPeriodMs) return false;
+    logged_ = count;
+    last_ms_ = now_ms;
+    return true;
+  }
+
+ private:
+  std::uint32_t logged_ = 0, last_ms_ = 0;
+};
+
 
 }  // namespace stacksim::fw

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "app/event_log.hpp"
 #include "ibus/ibus.hpp"
 #include "stacksim/hal.h"
 
@@ -54,7 +55,10 @@ class ModuleBms {
   std::uint16_t balancing_mask_ = 0;
   std::uint32_t balancing_until_ms_ = 0;
 
+  // Bursts addressed to this module (or to all) that are not one whole
+  // frame with a good CRC; logged as a running total (CountLog).
   std::uint32_t bad_frames_ = 0;
+  CountLog bad_log_;
 };
 
 }  // namespace stacksim::fw

@@ -6,7 +6,8 @@
 //                 3. follow start-up: code the chain of a parallel system
 //                 4. the parallel link: polls, reports, orders, pair rules
 //                 5. lfp65: hold or release its own supply
-//                 6. PCS link: broadcasts due, queued frames
+//                 6. PCS link: broadcasts due, queued frames; the RS485
+//                    link to the PCS: its count of bad requests logged
 //   every 100 ms: cells and temperatures from the front end (its scan
 //                 period), dry contacts, debug status; the report to
 //                 the PCS link
@@ -33,6 +34,7 @@ void PackBms::task_10ms() {
   follow_parallel();
   if (self_hold_) self_power();
   pcs_.tick(now_ms_);
+  pcs485_.tick(now_ms_);
 }
 
 void PackBms::task_100ms() {

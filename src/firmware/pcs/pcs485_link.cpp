@@ -37,8 +37,8 @@ bool Pcs485Link::answer_pylon(const std::uint8_t* data, std::size_t len, const P
   src.manufacturer = manufacturer_;
   pylon485::Frame out;
   const Pylon485Outcome outcome = pylon485_answer(data, len, src, out);
-  if (outcome == Pylon485Outcome::kSilent) {
-    ++counters_.ignored;
+  if (outcome == Pylon485Outcome::kUnreadable || outcome == Pylon485Outcome::kSilent) {
+    ++(outcome == Pylon485Outcome::kSilent ? counters_.other : counters_.unreadable);
     return false;
   }
   ++(outcome == Pylon485Outcome::kAnswered ? counters_.answered : counters_.refused);
@@ -52,14 +52,22 @@ bool Pcs485Link::answer_growatt(const std::uint8_t* data, std::size_t len, const
   std::uint8_t wire[modbus::kMaxAdu];
   const modbus::Result r = modbus::serve(data, len, address_, registers_, wire);
   switch (r.outcome) {
-    case modbus::Outcome::kBadFrame:
-    case modbus::Outcome::kNotForUs: ++counters_.ignored; return false;
+    case modbus::Outcome::kBadFrame: ++counters_.unreadable; return false;
+    case modbus::Outcome::kNotForUs: ++counters_.other; return false;
     case modbus::Outcome::kBroadcast: ++counters_.answered; return true;
     case modbus::Outcome::kAnswered: ++counters_.answered; break;
     case modbus::Outcome::kException: ++counters_.refused; break;
   }
   send(wire, r.len);
   return true;
+}
+
+void Pcs485Link::tick(std::uint32_t now_ms) {
+  if (hal_ == nullptr || !bad_log_.due(counters_.unreadable + counters_.refused, now_ms)) return;
+  LogLine().text("pcs485: ").number(counters_.unreadable).text(" unreadable, ").number(counters_.refused)
+      .text(" answered with an error, ").number(counters_.answered).text(" answered, ").number(counters_.other)
+      .text(" for another address so far")
+      .emit(hal_, SSIM_LOG_WARN);
 }
 
 void Pcs485Link::send(const std::uint8_t* data, std::size_t len) {

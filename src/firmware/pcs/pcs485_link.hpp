@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "app/event_log.hpp"
 #include "core/params.hpp"
 #include "pcs/growatt_modbus.hpp"
 #include "pcs/pcs_limits.hpp"
@@ -26,10 +27,12 @@ namespace stacksim::fw {
 // Index = the parameter's name index (core/param_spec.hpp).
 enum class Pcs485Protocol : std::uint8_t { kNone = 0, kPylon = 1, kGrowatt = 2 };
 
+// Logged in firmware.log when `unreadable` or `refused` grow (CountLog).
 struct Pcs485Counters {
-  std::uint32_t answered = 0;  // requests for this battery answered normally
-  std::uint32_t refused = 0;   // ... answered with an error (Pylon RTN, Modbus exception)
-  std::uint32_t ignored = 0;   // bursts for another address, unreadable, or a bad CRC
+  std::uint32_t answered = 0;    // requests for this battery answered normally
+  std::uint32_t refused = 0;     // ... answered with an error (Pylon RTN, Modbus exception)
+  std::uint32_t other = 0;       // requests for another address: not this battery's to answer
+  std::uint32_t unreadable = 0;  // not a frame, a bad CRC, too short or too long: no answer
 };
 
 class Pcs485Link {
@@ -40,6 +43,8 @@ class Pcs485Link {
   void configure(const ssim_hal* hal, std::uint16_t port, const ParamSet& params, const char* product,
                  PcsManufacturer manufacturer, const PcsCellSource* cells);
   void set_limits(const PcsLimits& limits) { limits_ = limits; }
+  // Logs the counters when bad input has come since the last time.
+  void tick(std::uint32_t now_ms);
 
   // One burst from the port: answered at once if it is a request for this
   // battery. `system` is what the PCS is told (the CAN profiles' report),
@@ -65,6 +70,7 @@ class Pcs485Link {
   PcsLimits limits_;
   GrowattRegisters registers_;
   Pcs485Counters counters_;
+  CountLog bad_log_;  // unreadable + refused
 };
 
 }  // namespace stacksim::fw

@@ -3,14 +3,6 @@
 #include "app/event_log.hpp"
 
 namespace stacksim::fw {
-namespace {
-
-// Malformed frames are logged at most this often, as a count: a babbling
-// node must not flood the log. Unknown ids alone are not logged: on a shared
-// bus they are other nodes' traffic (parallel units, other batteries).
-constexpr std::uint32_t kLogPeriodMs = 10000;
-
-}  // namespace
 
 void PcsLink::configure(const ssim_hal* hal, const ParamSet& params, const char* product,
                         const PcsCellSource* cells) {
@@ -75,11 +67,10 @@ bool PcsLink::receive(const ssim_can_frame& frame, std::uint32_t now_ms) {
   return true;
 }
 
+// Unknown ids alone are not logged: on a shared bus they are other nodes'
+// traffic (parallel units, other batteries).
 void PcsLink::log_counters(std::uint32_t now_ms) {
-  const std::uint32_t bad = counters_.malformed;
-  if (bad == logged_bad_ || now_ms - last_log_ms_ < kLogPeriodMs) return;
-  logged_bad_ = bad;
-  last_log_ms_ = now_ms;
+  if (!bad_log_.due(counters_.malformed, now_ms)) return;
   LogLine().text("pcs: ").number(counters_.malformed).text(" malformed, ").number(counters_.unknown)
       .text(" unknown, ").number(counters_.unsupported).text(" unsupported frames so far")
       .emit(hal_, SSIM_LOG_WARN);

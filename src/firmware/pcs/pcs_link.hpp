@@ -21,6 +21,7 @@
 
 #include <cstdint>
 
+#include "app/event_log.hpp"
 #include "core/params.hpp"
 #include "pcs/pcs_profile.hpp"
 #include "pcs/pcs_report.hpp"
@@ -91,7 +92,7 @@ class PcsLink {
   GrowattLvProfile growatt_lv_;
   bool heard_ = false;
   std::uint32_t last_heard_ms_ = 0;
-  std::uint32_t logged_bad_ = 0, last_log_ms_ = 0;  // malformed count last logged
+  CountLog bad_log_;  // malformed frames
 };
 
 }  // namespace stacksim::fw

@@ -284,14 +284,15 @@ Pylon485Outcome pylon485_answer(const std::uint8_t* data, std::size_t len, const
   Frame req;
   bool header = false;
   const Parse parsed = parse(data, len, req, header);
-  if (!header || req.adr != src.address) return Pylon485Outcome::kSilent;
+  if (!header) return Pylon485Outcome::kUnreadable;
+  if (req.adr != src.address) return Pylon485Outcome::kSilent;
   out = Frame{};
   out.ver = kPylon485Version;
   out.adr = src.address;
   out.cid1 = kCid1Battery;
   std::uint8_t rtn = kRtnOk;
   switch (parsed) {
-    case Parse::kNotAFrame: return Pylon485Outcome::kSilent;
+    case Parse::kNotAFrame: return Pylon485Outcome::kUnreadable;
     case Parse::kChksum: rtn = kRtnChksum; break;
     case Parse::kLchksum: rtn = kRtnLchksum; break;
     case Parse::kFormat: rtn = kRtnFormat; break;

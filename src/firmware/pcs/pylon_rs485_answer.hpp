@@ -30,12 +30,13 @@ struct Pylon485Source {
 };
 
 enum class Pylon485Outcome : std::uint8_t {
-  kSilent,    // not a frame, or another battery's: no answer
-  kAnswered,  // answered with RTN 00
-  kRefused,   // answered with an error RTN
+  kUnreadable,  // not a frame (no SOI ... EOI, a header that is not hex): no answer
+  kSilent,      // another battery's: no answer
+  kAnswered,    // answered with RTN 00
+  kRefused,     // answered with an error RTN
 };
 
-// The answer to the burst `data[0..len)` in `out` (unless kSilent).
+// The answer to the burst `data[0..len)` in `out` (unless kUnreadable or kSilent).
 Pylon485Outcome pylon485_answer(const std::uint8_t* data, std::size_t len, const Pylon485Source& src,
                                 pylon485::Frame& out);
 
