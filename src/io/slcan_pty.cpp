@@ -1,5 +1,9 @@
 #include "io/slcan_pty.hpp"
 
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
 
