@@ -131,6 +131,10 @@ void SlcanPty::on_bytes(const char* data, std::size_t n) {
     } else if (!accepted) {
       // A line too long is counted by the parser (oversized).
       if (c.kind != SlcanCommand::Kind::kTooLong) ++stats_.refused;
+    } else if (c.kind == SlcanCommand::Kind::kFrame && received_.size() >= kMaxReceivedFrames) {
+      // A full mailbox: the adapter refuses the frame as it refuses a bad line.
+      ++stats_.frames_refused;
+      reply_.assign(1, '\a');  // not = "\a": GCC 12 warns a false -Wrestrict on that
     } else if (c.kind == SlcanCommand::Kind::kFrame) {
       ++stats_.frames_in;
       received_.push_back(c.frame);

@@ -45,7 +45,11 @@ class SlcanPty {
     std::uint64_t malformed = 0;       // commands that did not parse, answered BEL
     std::uint64_t refused = 0;         // commands in the wrong state (a frame while closed), answered BEL
     std::uint64_t oversized = 0;       // lines longer than kSlcanMaxLine, dropped
+    std::uint64_t frames_refused = 0;  // frames beyond kMaxReceivedFrames waiting for the bus, answered BEL
   };
+  // Frames from the host waiting for take_received(), at most (as the
+  // socketcand server's): only a host sending faster than any CAN bus meets it.
+  static constexpr std::size_t kMaxReceivedFrames = 65536;
 
   // Opens the pty and makes the link; on failure returns null and sets
   // `error`, naming the path (it exists and is not a link to a pty, its

@@ -58,6 +58,10 @@ struct SocketcandServer::Session : std::enable_shared_from_this<Session> {
         return;
       case K::kSend:
         if (mode == Mode::kGreeted) return reject("open a bus first");
+        if (server->received_.size() >= kMaxReceivedFrames) {
+          ++st.frames_refused;
+          return;
+        }
         ++st.frames_in;
         server->received_.push_back(c.frame);
         return;

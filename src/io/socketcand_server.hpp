@@ -49,7 +49,12 @@ class SocketcandServer {
     std::uint64_t malformed = 0;       // messages that did not parse, or came in the wrong state
     std::uint64_t oversized = 0;       // messages longer than kMaxMessage
     std::uint64_t skipped_bytes = 0;   // bytes outside any message
+    std::uint64_t frames_refused = 0;  // "< send >" beyond kMaxReceivedFrames waiting for the bus
   };
+  // Frames from clients waiting for take_received(), at most: seven seconds
+  // of a saturated 1 Mbit/s bus, far more than one step takes, so only a
+  // client sending faster than any CAN bus meets it; memory stays bounded.
+  static constexpr std::size_t kMaxReceivedFrames = 65536;
 
   // Binds and listens; on failure returns null and sets `error` (address in
   // use, bad address).

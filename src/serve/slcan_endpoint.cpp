@@ -32,6 +32,7 @@ class SlcanEndpoint : public CanEndpoint {
     const io::SlcanPty::Stats s = pty_->stats();
     r.frames_out = s.frames_out;
     r.frames_dropped = s.frames_dropped;
+    r.frames_refused += s.frames_refused;
     r.malformed = s.malformed + s.refused + s.oversized;
     r.clients = s.hosts;
     r.slcan_bitrate_bps = pty_->requested_bitrate_bps();

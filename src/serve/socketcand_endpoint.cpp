@@ -16,6 +16,7 @@ class SocketcandEndpoint : public CanEndpoint {
     const io::SocketcandServer::Stats s = server_->stats();
     r.frames_out = s.frames_out;
     r.frames_dropped = s.frames_dropped;
+    r.frames_refused += s.frames_refused;
     r.malformed = s.malformed + s.oversized;
     r.clients = s.clients_accepted;
   }

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -290,6 +291,33 @@ TEST_F(SlcanPtyTest, AHostThatNeverReadsLosesFramesCountedAndGetsTheRestWhole) {
   }
   say("F\r");
   EXPECT_EQ(drain(), "F00\r");
+}
+
+TEST_F(SlcanPtyTest, FramesBeyondTheWaitingLimitAreAnsweredBelAndCounted) {
+  start();
+  attach();
+  say("O\r");
+  EXPECT_EQ(drain(), "\r");
+  // Nobody takes the frames (no step runs): the limit plus three, written
+  // as the terminal takes them while the answers are read.
+  const std::size_t sent = SlcanPty::kMaxReceivedFrames + 3;
+  std::string lines;
+  for (std::size_t k = 0; k < sent; ++k) lines += "t3050\r";
+  std::string answers;
+  std::size_t written = 0;
+  const std::size_t expected = 2 * SlcanPty::kMaxReceivedFrames + 3;  // "z\r" each, then BEL each
+  for (int k = 0; k < 100000 && answers.size() < expected; ++k) {
+    if (written < lines.size()) {
+      const ssize_t n = ::write(host, lines.data() + written, std::min<std::size_t>(4096, lines.size() - written));
+      if (n > 0) written += static_cast<std::size_t>(n);
+    }
+    answers += drain_for(milliseconds(1));
+  }
+  EXPECT_EQ(answers.size(), expected);
+  EXPECT_EQ(answers.substr(answers.size() - 5), "z\r\a\a\a");
+  EXPECT_EQ(pty->stats().frames_in, SlcanPty::kMaxReceivedFrames);
+  EXPECT_EQ(pty->stats().frames_refused, 3u);
+  EXPECT_EQ(pty->take_received().size(), SlcanPty::kMaxReceivedFrames);
 }
 
 }  // namespace

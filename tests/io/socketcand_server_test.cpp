@@ -3,7 +3,9 @@
 // clients, and a client leaving mid-message harming no one.
 #include "io/socketcand_server.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include <boost/asio/connect.hpp>
@@ -178,6 +180,34 @@ TEST_F(Server, AClientThatDoesNotReadLosesFramesAloneAndCounted) {
   EXPECT_GT(st.frames_dropped, 0u);
   EXPECT_EQ(fast_bytes, std::size_t{kRounds} * kPerRound * one) << "dropped " << st.frames_dropped;
   EXPECT_EQ(st.frames_out + st.frames_dropped, 2u * kRounds * kPerRound);
+}
+
+TEST_F(Server, FramesBeyondTheWaitingLimitAreRefusedAndCounted) {
+  tcp::socket c = raw_client();
+  // Nobody takes the frames (no step runs): the limit plus ten, then the
+  // ones taken leave room again.
+  const std::size_t sent = SocketcandServer::kMaxReceivedFrames + 10;
+  // In pieces the server reads as they come, as a client's driver would
+  // send them (one blocking write of it all could outgrow the socket buffers).
+  for (std::size_t k = 0; k < sent;) {
+    std::string piece;
+    const std::size_t end = std::min(sent, k + 1024);
+    for (; k < end; ++k) {
+      char message[32];
+      std::snprintf(message, sizeof message, "< send 305 1 %02zX >", k % 256);
+      piece += message;
+    }
+    say(c, piece);
+    work_until([&] { return server->stats().frames_in + server->stats().frames_refused == end; });
+  }
+  EXPECT_EQ(server->stats().frames_in, SocketcandServer::kMaxReceivedFrames);
+  EXPECT_EQ(server->stats().frames_refused, 10u);
+  const auto in = server->take_received();
+  ASSERT_EQ(in.size(), SocketcandServer::kMaxReceivedFrames);
+  EXPECT_EQ(in.back().data[0], (SocketcandServer::kMaxReceivedFrames - 1) % 256);  // the first ones, in order
+  say(c, "< send 305 1 7 >");
+  work_until([&] { return server->stats().frames_in == SocketcandServer::kMaxReceivedFrames + 1; });
+  EXPECT_EQ(server->take_received().size(), 1u);
 }
 
 }  // namespace
