@@ -22,40 +22,21 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 
-def skip(why):
-    print(why, file=sys.stderr)
-    sys.exit(1 if os.environ.get("CI") == "true" else 77)
-
+from rs485_harness import fail, interp, need_tools, serial, skip, socat_pair, stop_serve
 
 try:
-    import serial
     from pymodbus.client import ModbusSerialClient
 except ImportError as e:
-    skip("python3-pymodbus or python3-serial is missing (%s)" % e)
-for tool in ("socat", "mbpoll"):
-    if shutil.which(tool) is None:
-        skip("%s is missing (apt-get install %s)" % (tool, tool))
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
+    skip("python3-pymodbus is missing (%s)" % e)
+need_tools("socat", "mbpoll")
 
 
 FIRST, LAST, SLAVE = 0x0010, 0x0028, 1
-
-
-def interp(xs, ys, x):
-    for i in range(1, len(xs)):
-        if x <= xs[i]:
-            return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
-    return ys[-1]
 
 
 def mbpoll(device, table):
@@ -76,14 +57,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     end_a, end_b = os.path.join(out, "wire-a"), os.path.join(out, "wire-b")
-    socat = subprocess.Popen(["socat", "pty,raw,echo=0,link=" + end_a, "pty,raw,echo=0,link=" + end_b],
-                             stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if os.path.exists(end_a) and os.path.exists(end_b):
-            break
-        time.sleep(0.05)
-    else:
-        fail("socat made no pty pair")
+    socat = socat_pair(end_a, end_b)
     spec = "serial:" + end_a + "@9600"
     proc = subprocess.Popen([stacksim, "--data", data_dir, "serve", scenario, "--bus", "pcs485=" + spec,
                              "--out", os.path.join(out, "run")],
@@ -200,17 +174,7 @@ def main():
                 fail("request %s answered %s, expected %s" % (pdu.hex(), got.hex(), want.hex()))
         port.close()
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            fail("stacksim did not stop on SIGINT")
-        socat.terminate()
-        socat.wait()
-    if proc.returncode != 0:
-        fail("stacksim exited %d: %s" % (proc.returncode, proc.stderr.read()))
+        stop_serve(proc, socat)
     summary = json.load(open(os.path.join(out, "run", "summary.json")))
     buses = summary["serve"]["buses"]
     if len(buses) != 1 or buses[0]["bus"] != "pcs485" or buses[0]["spec"] != spec or buses[0]["frames_in"] < 8:

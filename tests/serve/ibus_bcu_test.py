@@ -26,26 +26,12 @@ them, 1 when CI=true.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 
-def skip(why):
-    print(why, file=sys.stderr)
-    sys.exit(1 if os.environ.get("CI") == "true" else 77)
-
-
-try:
-    import serial
-except ImportError:
-    skip("python3-serial is missing (apt-get install python3-serial)")
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
+from rs485_harness import fail, interp, serial, socat_pair, stop_serve
 
 
 # --- the protocol, from docs/internal-bus.md ---------------------------------
@@ -111,13 +97,6 @@ def ocv_at(cell, soc):
     return ys[-1]
 
 
-def interp(xs, ys, x):
-    for i in range(1, len(xs)):
-        if x <= xs[i]:
-            return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
-    return ys[-1]
-
-
 def main():
     if len(sys.argv) != 5 or sys.argv[1] not in ("pty", "serial"):
         print(__doc__, file=sys.stderr)
@@ -130,17 +109,8 @@ def main():
         client_path = os.path.join(out, "string1-internal")
         spec = "pty:" + client_path
     else:
-        if shutil.which("socat") is None:
-            skip("socat is missing (apt-get install socat)")
         end_a, client_path = os.path.join(out, "wire-a"), os.path.join(out, "wire-b")
-        socat = subprocess.Popen(["socat", "pty,raw,echo=0,link=" + end_a, "pty,raw,echo=0,link=" + client_path],
-                                 stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(end_a) and os.path.exists(client_path):
-                break
-            time.sleep(0.05)
-        else:
-            fail("socat made no pty pair")
+        socat = socat_pair(end_a, client_path)
         spec = "serial:" + end_a + "@115200"
 
     proc = subprocess.Popen(
@@ -233,18 +203,7 @@ def main():
         requests = len(bcu.seen)
         port.close()
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            fail("stacksim did not stop on SIGINT")
-        if socat is not None:
-            socat.terminate()
-            socat.wait()
-    if proc.returncode != 0:
-        fail("stacksim exited %d: %s" % (proc.returncode, proc.stderr.read()))
+        stop_serve(proc, socat)
     if mode == "pty" and os.path.lexists(client_path):
         fail("stacksim left its pty link behind")
     summary = json.load(open(os.path.join(out, "run", "summary.json")))

@@ -27,26 +27,12 @@ Needs python3-serial: exits 77 (skipped) without it, 1 when CI=true.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 
-def skip(why):
-    print(why, file=sys.stderr)
-    sys.exit(1 if os.environ.get("CI") == "true" else 77)
-
-
-try:
-    import serial
-except ImportError:
-    skip("python3-serial is missing (apt-get install python3-serial)")
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
+from rs485_harness import fail, interp, serial, stop_serve
 
 
 # --- the protocol, from protocols.md 5.1 -------------------------------------
@@ -119,13 +105,6 @@ def u16(b, at):
 def s16(b, at):
     v = u16(b, at)
     return v - 0x10000 if v & 0x8000 else v
-
-
-def interp(xs, ys, x):
-    for i in range(1, len(xs)):
-        if x <= xs[i]:
-            return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
-    return ys[-1]
 
 
 def analog(data):
@@ -248,15 +227,7 @@ def main():
         answers = pcs.answers
         port.close()
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            fail("stacksim did not stop on SIGINT")
-    if proc.returncode != 0:
-        fail("stacksim exited %d: %s" % (proc.returncode, proc.stderr.read()))
+        stop_serve(proc)
     summary = json.load(open(os.path.join(out, "run", "summary.json")))
     buses = summary["serve"]["buses"]
     if len(buses) != 1 or buses[0]["bus"] != "pcs485" or buses[0]["frames_out"] < answers:
