@@ -27,7 +27,7 @@ import sys
 import time
 
 
-from rs485_harness import fail, interp, need_tools, serial, skip, socat_pair, stop_serve
+from rs485_harness import fail, interp, need_tools, serial, skip, socat_pair, start_serve, stop_serve
 
 try:
     from pymodbus.client import ModbusSerialClient
@@ -59,15 +59,12 @@ def main():
     end_a, end_b = os.path.join(out, "wire-a"), os.path.join(out, "wire-b")
     socat = socat_pair(end_a, end_b)
     spec = "serial:" + end_a + "@9600"
-    proc = subprocess.Popen([stacksim, "--data", data_dir, "serve", scenario, "--bus", "pcs485=" + spec,
-                             "--out", os.path.join(out, "run")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = proc.stderr.readline()
-        if "bus on serial" not in line:
-            proc.kill()
-            fail("unexpected first line from stacksim: " + repr(line) + proc.stderr.read())
-
+        proc = start_serve(stacksim, data_dir, [scenario, "--bus", "pcs485=" + spec], out, "serial")
+    except BaseException:
+        socat.terminate()
+        raise
+    try:
         client = ModbusSerialClient(port=end_b, baudrate=9600, timeout=1)
         if not client.connect():
             fail("pymodbus cannot open " + end_b)

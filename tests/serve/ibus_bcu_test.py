@@ -26,12 +26,11 @@ them, 1 when CI=true.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 
 
-from rs485_harness import fail, interp, serial, socat_pair, stop_serve
+from rs485_harness import fail, interp, serial, socat_pair, start_serve, stop_serve
 
 
 # --- the protocol, from docs/internal-bus.md ---------------------------------
@@ -113,15 +112,14 @@ def main():
         socat = socat_pair(end_a, client_path)
         spec = "serial:" + end_a + "@115200"
 
-    proc = subprocess.Popen(
-        [stacksim, "--data", data, "serve", "gtx3000-h4", "--external", "string1/bcu",
-         "--bus", "string1/internal=" + spec, "--out", os.path.join(out, "run"), "--duration", "10m"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = proc.stderr.readline()
-        if ("bus on " + mode) not in line:
-            proc.kill()
-            fail("unexpected first line from stacksim: " + repr(line) + proc.stderr.read())
+        proc = start_serve(stacksim, data, ["gtx3000-h4", "--external", "string1/bcu", "--bus",
+                                            "string1/internal=" + spec, "--duration", "10m"], out, mode)
+    except BaseException:
+        if socat is not None:
+            socat.terminate()
+        raise
+    try:
         port = serial.Serial(client_path, 115200, timeout=0.02)
         port.reset_input_buffer()
         bcu = Bcu(port)

@@ -27,12 +27,11 @@ Needs python3-serial: exits 77 (skipped) without it, 1 when CI=true.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 
 
-from rs485_harness import fail, interp, serial, stop_serve
+from rs485_harness import fail, interp, serial, start_serve, stop_serve
 
 
 # --- the protocol, from protocols.md 5.1 -------------------------------------
@@ -135,14 +134,8 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     path = os.path.join(out, "pcs485")
-    proc = subprocess.Popen([stacksim, "--data", data_dir, "serve", scenario, "--bus", "pcs485=pty:" + path,
-                             "--out", os.path.join(out, "run")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_serve(stacksim, data_dir, [scenario, "--bus", "pcs485=pty:" + path], out, "pty")
     try:
-        line = proc.stderr.readline()
-        if "bus on pty" not in line:
-            proc.kill()
-            fail("unexpected first line from stacksim: " + repr(line) + proc.stderr.read())
         port = serial.Serial(path, 115200, timeout=0.02)
         port.reset_input_buffer()
         pcs = Master(port)

@@ -49,6 +49,18 @@ def socat_pair(end_a, end_b):
     fail("socat made no pty pair")
 
 
+def start_serve(stacksim, data, args, out, kind):
+    """`stacksim serve ARGS` writing its run to OUT/run; its first stderr line
+    must say the line is bound ("bus on KIND", pty or serial). Returns it."""
+    proc = subprocess.Popen([stacksim, "--data", data, "serve", *args, "--out", os.path.join(out, "run")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    if "bus on " + kind not in line:
+        proc.kill()
+        fail("unexpected first line from stacksim: " + repr(line) + proc.stderr.read())
+    return proc
+
+
 def stop_serve(proc, socat=None):
     """SIGINT to a `stacksim serve` still running, which must then exit 0
     within 30 s; socat (if any) ended after it."""
